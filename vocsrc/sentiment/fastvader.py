@@ -1,0 +1,241 @@
+"""A fast VADER scorer whose output is identical to vaderSentiment 3.3.2.
+
+vaderSentiment stays the reference: its constants are imported from the installed
+package and the lexicon/emoji files are read from the package directory, so the
+two engines cannot drift apart silently.  ``tests/unit/test_fastvader.py`` checks
+identity against ``SentimentIntensityAnalyzer().polarity_scores`` itself.
+
+Where the time goes in the reference (and why this module is faster):
+
+* The rules re-lower-case the whole token list for every negation and idiom check
+  of every lexicon word (quadratic in length).  Here each distinct raw token is
+  stripped and lower-cased once per process (``_TokenCache``).
+* Only lexicon words can carry a non-zero valence, so the rules run for those
+  positions only; every other token simply counts as neutral.
+* The emoji pass walks every character in Python.  No emoji key is ASCII, so ASCII
+  text skips it, and other text uses one compiled character-class regex.
+
+Every quirk of the reference is kept on purpose, including its bugs: the "but"
+rule rescales the *first* equal value (``list.index``), "so"/"this" just before a
+word boosts it even without "never", an ALL-CAPS word with zero valence is pushed
+negative, and the floating-point operations happen in the same order so rounding
+to 3/4 decimals gives the same digits.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+from vaderSentiment import vaderSentiment as _ref
+
+from .fastvader_rules import BOOSTER, PUNCT, valence_at
+
+Scores = tuple[float, float, float, float]
+
+# A process scoring a large, varied corpus must not keep every URL it saw.
+_TOKEN_CACHE_MAX = 200_000
+_ZERO: Scores = (0.0, 0.0, 0.0, 0.0)
+_NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)
+
+
+def _package_file(name: str) -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(_ref.__file__)), name)
+
+
+def _read(name: str) -> str:
+    # newline="" because the reference uses codecs.open, which does no newline
+    # translation; a stray "\r" must survive into the parser exactly as there.
+    with open(_package_file(name), encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def load_lexicon(name: str = "vader_lexicon.txt") -> dict[str, float]:
+    """The lexicon, parsed as SentimentIntensityAnalyzer.make_lex_dict does."""
+    lex: dict[str, float] = {}
+    for line in _read(name).rstrip("\n").split("\n"):
+        if not line:
+            continue
+        word, measure = line.strip().split("\t")[0:2]
+        lex[word] = float(measure)
+    return lex
+
+
+def load_emojis(name: str = "emoji_utf8_lexicon.txt") -> dict[str, str]:
+    """The emoji descriptions, parsed as SentimentIntensityAnalyzer.make_emoji_dict does."""
+    emojis: dict[str, str] = {}
+    for line in _read(name).rstrip("\n").split("\n"):
+        emoji, description = line.strip().split("\t")[0:2]
+        emojis[emoji] = description
+    return emojis
+
+
+def _normalize(score: float) -> float:
+    norm_score = score / math.sqrt((score * score) + 15)
+    if norm_score < -1.0:
+        return -1.0
+    if norm_score > 1.0:
+        return 1.0
+    return norm_score
+
+
+class _TokenCache(dict):
+    """Raw whitespace token -> punctuation-stripped, lower-cased word."""
+
+    __slots__ = ()
+
+    def __missing__(self, token: str) -> str:
+        stripped = token.strip(PUNCT)
+        # As SentiText._strip_punc_if_word: short results were emoticons, keep them.
+        word = (token if len(stripped) <= 2 else stripped).lower()
+        if len(self) >= _TOKEN_CACHE_MAX:
+            self.clear()
+        self[token] = word
+        return word
+
+
+class FastVader:
+    """Drop-in for ``SentimentIntensityAnalyzer.polarity_scores`` (same numbers, faster)."""
+
+    def __init__(self) -> None:
+        self.lexicon = load_lexicon()
+        self.emojis = load_emojis()
+        # Lexicon words that may carry valence: boosters score 0 before any lookup.
+        self._candidates = frozenset(w for w in self.lexicon if w not in BOOSTER)
+        # The reference iterates characters, so only one-character keys can match.
+        singles = sorted(k for k in self.emojis if len(k) == 1)
+        self._ascii_emoji_free = not any(k.isascii() for k in singles)
+        self._emoji_re = re.compile("[" + "".join(re.escape(k) for k in singles) + "]")
+        self._tokens = _TokenCache()
+        self._reference: Any = None
+
+    # -- public API -------------------------------------------------------------
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        neg, neu, pos, compound = self.scores_tuple(text)
+        return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
+
+    def score_many(self, texts: Any) -> list[Scores]:
+        """(neg, neu, pos, compound) for each text, in order."""
+        return list(map(self.scores_tuple, texts))
+
+    def scores_tuple(self, text: str) -> Scores:
+        """(neg, neu, pos, compound), exactly as polarity_scores would give them."""
+        if type(text) is not str:
+            return self._reference_tuple(text)
+        if not (self._ascii_emoji_free and text.isascii()):
+            text = self._replace_emojis(text)
+        tokens = text.split()
+        n = len(tokens)
+        if not n:
+            return _ZERO
+        words = list(map(self._tokens.__getitem__, tokens))
+        candidates = self._candidates
+        hits = [i for i, w in enumerate(words) if w in candidates]
+        if not hits:
+            return _NEUTRAL
+        return self._score(text, tokens, words, hits)
+
+    # -- internals ----------------------------------------------------------------
+
+    def _reference_tuple(self, text: Any) -> Scores:
+        # Non-str input takes odd paths in the reference (bytes, str subclasses):
+        # defer to it so even its errors are the same.
+        if self._reference is None:
+            self._reference = _ref.SentimentIntensityAnalyzer()
+        d = self._reference.polarity_scores(text)
+        return (d["neg"], d["neu"], d["pos"], d["compound"])
+
+    def _replace_emojis(self, text: str) -> str:
+        emoji_re = self._emoji_re
+        if emoji_re.search(text) is None:
+            return text
+        emojis = self.emojis
+
+        def describe(m: re.Match[str]) -> str:
+            # The reference inserts a space unless the previous *input* char was
+            # a space (or this is the first char); never one after the description.
+            p = m.start()
+            description = emojis[m.group()]
+            return description if p == 0 or text[p - 1] == " " else " " + description
+
+        # strip() as the reference does; it never changes tokens or "!"/"?" counts
+        # but keeps the text handed to the punctuation rules the same.
+        return emoji_re.sub(describe, text).strip()
+
+    def _score(self, text: str, tokens: list[str], words: list[str], hits: list[int]) -> Scores:
+        n = len(tokens)
+        ups = sum(map(str.isupper, tokens))
+        cap_diff = 0 < n - ups < n
+        lexicon = self.lexicon
+        last = n - 1
+        vals: list[float] = []
+        where: list[int] = []
+        for i in hits:
+            if i < last and words[i] == "kind" and words[i + 1] == "of":
+                continue
+            v = valence_at(i, words, tokens, lexicon, cap_diff)
+            if v:
+                vals.append(v)
+                where.append(i)
+        if not vals:
+            return _NEUTRAL
+
+        if "but" in words:
+            # _but_check: zeros stay zero, so only non-zero values need the
+            # (buggy) first-equal-value replacement.
+            bi = words.index("but")
+            for k in range(len(vals)):
+                v = vals[k]
+                si = vals.index(v)
+                p = where[si]
+                if p < bi:
+                    vals[si] = v * 0.5
+                elif p > bi:
+                    vals[si] = v * 1.5
+
+        # score_valence, operation for operation.
+        sum_s = float(sum(vals))
+        ep_count = text.count("!")
+        if ep_count > 4:
+            ep_count = 4
+        ep_amplifier = ep_count * 0.292
+        qm_count = text.count("?")
+        qm_amplifier: float = 0
+        if qm_count > 1:
+            qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+        punct = ep_amplifier + qm_amplifier
+        if sum_s > 0:
+            sum_s += punct
+        elif sum_s < 0:
+            sum_s -= punct
+        compound = _normalize(sum_s)
+
+        pos_sum = 0.0
+        neg_sum = 0.0
+        for s in vals:
+            if s > 0:
+                pos_sum += float(s) + 1
+            else:
+                neg_sum += float(s) - 1
+        neu_count = n - len(vals)
+        if pos_sum > math.fabs(neg_sum):
+            pos_sum += punct
+        elif pos_sum < math.fabs(neg_sum):
+            neg_sum -= punct
+        total = pos_sum + math.fabs(neg_sum) + neu_count
+        return (
+            round(math.fabs(neg_sum / total), 3),
+            round(math.fabs(neu_count / total), 3),
+            round(math.fabs(pos_sum / total), 3),
+            round(compound, 4),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> FastVader:
+    """The per-process engine (loading the lexicon costs tens of milliseconds)."""
+    return FastVader()

@@ -1,0 +1,142 @@
+"""Per-word valence rules of vaderSentiment 3.3.2, on pre-lower-cased tokens.
+
+``valence_at`` is ``SentimentIntensityAnalyzer.sentiment_valence`` with
+``scalar_inc_dec``, ``_negation_check``, ``_special_idioms_check`` and
+``_least_check`` folded in.  The reference rebuilds a lower-cased copy of the
+whole sentence for each of those checks; here the caller passes ``words``
+(already stripped and lower-cased) alongside the original ``tokens`` (needed
+only for ``isupper``: stripping ASCII punctuation never changes it).
+
+The branch structure and the order of floating-point operations follow the
+reference exactly, bugs included, because scores are rounded afterwards and a
+last-bit difference can change a printed digit.
+"""
+
+from __future__ import annotations
+
+import string
+
+from vaderSentiment import vaderSentiment as _ref
+
+N_SCALAR: float = _ref.N_SCALAR
+C_INCR: float = _ref.C_INCR
+BOOSTER: dict[str, float] = _ref.BOOSTER_DICT
+SPECIAL: dict[str, float] = _ref.SPECIAL_CASES
+NEGATE = frozenset(_ref.NEGATE)
+PUNCT = string.punctuation
+# Every multi-word SPECIAL_CASES / BOOSTER_DICT key is made of these words, so the
+# idiom check can only change anything when one of them is in the window.
+IDIOM_WORDS = frozenset(
+    part for key in (*SPECIAL, *BOOSTER) if " " in key for part in key.split(" ")
+)
+_SO_THIS = ("so", "this")
+
+
+def is_negation(word: str) -> bool:
+    """negated([word]): it lower-cases again, kept for fidelity."""
+    word = word.lower()
+    return word in NEGATE or "n't" in word
+
+
+def _scalar(word: str, token: str, valence: float, cap_diff: bool) -> float:
+    # scalar_inc_dec
+    scalar = 0.0
+    if word in BOOSTER:
+        scalar = BOOSTER[word]
+        if valence < 0:
+            scalar *= -1
+        if token.isupper() and cap_diff:
+            if valence > 0:
+                scalar += C_INCR
+            else:
+                scalar -= C_INCR
+    return scalar
+
+
+def _idioms(valence: float, words: list[str], i: int) -> float:
+    # _special_idioms_check (only reached with i > 2)
+    w0, w1, w2, w3 = words[i], words[i - 1], words[i - 2], words[i - 3]
+    onezero = f"{w1} {w0}"
+    twoonezero = f"{w2} {w1} {w0}"
+    twoone = f"{w2} {w1}"
+    threetwoone = f"{w3} {w2} {w1}"
+    threetwo = f"{w3} {w2}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in SPECIAL:
+            valence = SPECIAL[seq]
+            break
+    n = len(words)
+    if n - 1 > i:
+        zeroone = f"{w0} {words[i + 1]}"
+        if zeroone in SPECIAL:
+            valence = SPECIAL[zeroone]
+    if n - 1 > i + 1:
+        zeroonetwo = f"{w0} {words[i + 1]} {words[i + 2]}"
+        if zeroonetwo in SPECIAL:
+            valence = SPECIAL[zeroonetwo]
+    for n_gram in (threetwoone, threetwo, twoone):
+        if n_gram in BOOSTER:
+            valence = valence + BOOSTER[n_gram]
+    return valence
+
+
+def valence_at(
+    i: int, words: list[str], tokens: list[str], lexicon: dict[str, float], cap_diff: bool
+) -> float:
+    """Valence of lexicon word ``words[i]`` in context (the caller skips boosters and "kind of")."""
+    item = words[i]
+    valence = lexicon[item]
+    w1 = words[i - 1] if i > 0 else None
+    w2 = words[i - 2] if i > 1 else None
+    w3 = words[i - 3] if i > 2 else None
+
+    if item == "no" and i != len(words) - 1 and words[i + 1] in lexicon:
+        valence = 0.0
+    if w1 == "no" or w2 == "no" or (w3 == "no" and (w1 == "or" or w1 == "nor")):
+        valence = lexicon[item] * N_SCALAR
+
+    # Note: a zero valence (e.g. "NO" before a lexicon word) is pushed negative.
+    if cap_diff and tokens[i].isupper():
+        if valence > 0:
+            valence += C_INCR
+        else:
+            valence -= C_INCR
+
+    if w1 is not None and w1 not in lexicon:
+        valence = valence + _scalar(w1, tokens[i - 1], valence, cap_diff)
+        if is_negation(w1):
+            valence = valence * N_SCALAR
+    if w2 is not None and w2 not in lexicon:
+        s = _scalar(w2, tokens[i - 2], valence, cap_diff)
+        if s != 0:
+            s = s * 0.95
+        valence = valence + s
+        if w2 == "never" and (w1 == "so" or w1 == "this"):
+            valence = valence * 1.25
+        elif w2 == "without" and w1 == "doubt":
+            pass
+        elif is_negation(w2):
+            valence = valence * N_SCALAR
+    if w3 is not None and w3 not in lexicon:
+        s = _scalar(w3, tokens[i - 3], valence, cap_diff)
+        if s != 0:
+            s = s * 0.9
+        valence = valence + s
+        # The reference's operator precedence: "so"/"this" right before the word
+        # boosts it whatever precedes them.
+        if (w3 == "never" and (w2 == "so" or w2 == "this")) or (w1 == "so" or w1 == "this"):
+            valence = valence * 1.25
+        elif w3 == "without" and (w2 == "doubt" or w1 == "doubt"):
+            pass
+        elif is_negation(w3):
+            valence = valence * N_SCALAR
+        if not IDIOM_WORDS.isdisjoint(words[i - 3 : i + 3]):
+            valence = _idioms(valence, words, i)
+
+    # _least_check
+    if i > 1 and w1 not in lexicon and w1 == "least":
+        if w2 != "at" and w2 != "very":
+            valence = valence * N_SCALAR
+    elif i > 0 and w1 not in lexicon and w1 == "least":
+        valence = valence * N_SCALAR
+    return valence
