@@ -97,6 +97,21 @@ _V1 = [
         WHERE m.score IS NOT NULL""",
     """CREATE VIEW complaints AS
         SELECT * FROM feedback WHERE kind = 'complaint'""",
+    # Scores are keyed by the text's hash: identical texts are scored once, and a
+    # rescore replaces rows whose `scorer` (engine + lexicon version) is stale.
+    """CREATE TABLE text_scores (
+        text_hash UBIGINT PRIMARY KEY,
+        vader_compound DOUBLE, vader_pos DOUBLE, vader_neu DOUBLE, vader_neg DOUBLE,
+        cx_compound DOUBLE, label VARCHAR, cx_label VARCHAR, n_sentences INTEGER,
+        neg_sentence VARCHAR, pos_sentence VARCHAR, scorer VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE text_themes (
+        text_hash UBIGINT NOT NULL, theme VARCHAR NOT NULL, bank VARCHAR NOT NULL
+    )""",
+    """CREATE VIEW feedback_scored AS
+        SELECT f.*, s.vader_compound, s.cx_compound, s.label, s.cx_label,
+               s.neg_sentence, s.pos_sentence
+        FROM feedback f LEFT JOIN text_scores s USING (text_hash)""",
 ]
 
 MIGRATIONS: list[list[str]] = [_V1]
