@@ -1,0 +1,5 @@
+import sys
+
+from vocsrc.cli import main
+
+sys.exit(main())

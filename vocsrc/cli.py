@@ -1,0 +1,182 @@
+"""The command line: thin wrappers over the same functions the pages call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from vocsrc import config
+from vocsrc.errors import VocError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    COMMANDS[fn.__name__.removeprefix("cmd_").replace("_", "-")] = fn
+    return fn
+
+
+def _bar(desc: str, enabled: bool = True):
+    """A tqdm progress bar driven by (fraction, message) callbacks; quiet when not a terminal."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, desc=desc, unit="%", disable=not enabled or not sys.stderr.isatty(),
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
+
+    def update(fraction: float, message: str = "") -> None:
+        bar.n = int(fraction * 100)
+        bar.set_postfix_str(message, refresh=False)
+        bar.refresh()
+
+    return bar, update
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, default=str))
+
+
+@command
+def cmd_import(args: argparse.Namespace) -> int:
+    from vocsrc.ingest.mapping import resolve_mapping
+    from vocsrc.ingest.pipeline import import_file
+    from vocsrc.scoring import score_new_texts
+
+    mapping = resolve_mapping(args.mapping) if args.mapping else None
+    bar, update = _bar(f"importing {Path(args.file).name}", not args.json)
+    try:
+        result = import_file(args.file, db=args.db, mapping=mapping, kind=args.kind,
+                             source=args.source, progress=update)
+    finally:
+        bar.close()
+    scoring = score_new_texts(args.db, progress=None if args.json else _bar("scoring texts")[1])
+    out = {**result.to_dict(), "scored_texts": scoring.scored}
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"{result.file}: {result.accepted:,} accepted, {result.rejected:,} rejected, "
+              f"{result.duplicate:,} duplicate (of {result.rows_read:,} rows; {result.kind}, "
+              f"source {result.source!r}, mapping {result.mapping!r}) in {result.seconds:.1f} s")
+        if result.rejected:
+            print("  see rejected rows with reasons: python -m vocsrc rejected "
+                  f"--import-id {result.import_id}")
+    return 0
+
+
+@command
+def cmd_status(args: argparse.Namespace) -> int:
+    from vocsrc.queries import status
+    from vocsrc.store import open_store
+
+    with open_store(args.db, read_only=True) as con:
+        info = status(con)
+    info["db"] = str(config.db_path(args.db))
+    if args.json:
+        _print_json(info)
+        return 0
+    print(f"store: {info['db']}")
+    for kind, n in info["rows"].items():
+        print(f"  {kind:<10} {n:>10,}")
+    print(f"  rejected   {info['rejected']:>10,}")
+    print(f"  texts scored {info['texts']['scored']:,} of {info['texts']['distinct']:,} distinct")
+    for src in info["by_source"]:
+        print(f"    {src['kind']:<10} {src['source']:<30} {src['rows']:>10,}")
+    print("last imports:")
+    for imp in info["last_imports"]:
+        print(f"  #{imp['import_id']} {imp['file_name']} at {imp['finished_at']}: {imp['rows_accepted']:,} "
+              f"accepted, {imp['rows_rejected']:,} rejected, {imp['rows_duplicate']:,} duplicate")
+    return 0
+
+
+@command
+def cmd_rejected(args: argparse.Namespace) -> int:
+    from vocsrc.queries import rejected_rows
+    from vocsrc.store import open_store
+
+    with open_store(args.db, read_only=True) as con:
+        frame = rejected_rows(con, args.import_id, limit=None)
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+        print(f"wrote {len(frame):,} rejected rows to {args.csv}")
+    else:
+        print(frame.drop(columns=["raw"]).to_string(index=False, max_colwidth=80))
+    return 0
+
+
+@command
+def cmd_demo(args: argparse.Namespace) -> int:
+    from vocsrc.demo_store import build_demo_store
+
+    bar, update = _bar("building demo store")
+    try:
+        summary = build_demo_store(args.db, seed=args.seed, scale=args.scale, progress=update,
+                                   replace=args.replace)
+    finally:
+        bar.close()
+    print(json.dumps(summary, default=str) if args.json else
+          f"demo store at {config.db_path(args.db)}: {summary['rows']:,} rows")
+    return 0
+
+
+@command
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from vocsrc.scoring import score_new_texts
+
+    bar, update = _bar("rescoring texts")
+    try:
+        result = score_new_texts(args.db, progress=update, rescore=True, processes=args.processes)
+    finally:
+        bar.close()
+    print(f"scored {result.scored:,} distinct texts in {result.seconds:.1f} s "
+          f"({result.rate:,.0f} texts/s) with {result.scorer}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m vocsrc", description="Voice-of-customer store and reports")
+    parser.add_argument("--db", help=f"DuckDB store (default: $VOC_DB or {config.DEFAULT_DB})")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a CSV, XLSX, Parquet, JSON or NDJSON export")
+    p.add_argument("file")
+    p.add_argument("--kind", choices=["survey", "review", "complaint"])
+    p.add_argument("--mapping", help="preset or saved mapping name, or a mapping .toml file")
+    p.add_argument("--source", help="source name, e.g. 'Relationship survey'")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("status", help="counts by kind and source, last imports, rejected rows")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("rejected", help="list rejected rows with reasons")
+    p.add_argument("--import-id", type=int)
+    p.add_argument("--csv", help="write them to this CSV file")
+
+    p = sub.add_parser("demo", help="build the demo store")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--replace", action="store_true", help="delete an existing store first")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("rescore", help="recompute every text's scores and themes")
+    p.add_argument("--processes", type=int)
+
+    from vocsrc import cli_more  # subcommands that live beside their feature
+
+    for add_parser in cli_more.register(command):
+        add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except VocError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the store keeps what was committed", file=sys.stderr)
+        return 130

@@ -1,0 +1,65 @@
+"""Subcommands for scoring, evaluation and reports (kept apart so cli.py stays small)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from vocsrc import config
+
+
+def register(command: Callable) -> list[Callable]:
+    command(cmd_score)
+    command(cmd_evaluate)
+    return [_score_parser, _evaluate_parser]
+
+
+def _score_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("score", help="print raw VADER and CX-aware scores for a text ('-' reads stdin)")
+    p.add_argument("text", nargs="?", help="the text, or - for one text per line on stdin")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--check", metavar="FILE", help="score FILE (one text per line) with both engines "
+                                                  "and report the largest difference")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    if args.check:
+        from vocsrc.sentiment.check import check_file
+
+        report = check_file(Path(args.check))
+        print(json.dumps(report, indent=2, default=str))
+        return 0 if report.get("max_abs_diff", 1) <= 1e-9 else 1
+    if args.text is None:
+        print("error: give a text, '-' for stdin, or --check FILE", file=sys.stderr)
+        return 2
+    from vocsrc.sentiment.document import score_document
+
+    texts = (line.rstrip("\r\n") for line in sys.stdin) if args.text == "-" else iter([args.text])
+    write = sys.stdout.write
+    for text in texts:
+        s = score_document(text)
+        if args.json:
+            write(json.dumps({"text": text, "vader": s.vader_compound, "cx": s.cx_compound,
+                              "label": s.label, "cx_label": s.cx_label, "pos": s.vader_pos,
+                              "neu": s.vader_neu, "neg": s.vader_neg}, ensure_ascii=False) + "\n")
+        else:
+            write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
+    return 0
+
+
+def _evaluate_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="validate sentiment and themes against human-rated data")
+    p.add_argument("--external", default=str(config.PROJECT_DIR.parent / "shared" / "data" / "external"))
+    p.add_argument("--out", default=str(config.DATA_DIR / "evaluation"))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from vocsrc.evaluate import run_evaluation
+
+    report = run_evaluation(Path(args.external), Path(args.out))
+    print(json.dumps(report, indent=2, default=str)[:4000])
+    print(f"report written to {args.out}")
+    return 0
