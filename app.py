@@ -1,0 +1,22 @@
+"""Entry point: page list, first-start demo build and the shared sidebar filters."""
+
+import streamlit as st
+
+from vocsrc.ui.data import ensure_store
+from vocsrc.ui.filters import sidebar_filters
+
+st.set_page_config(page_title="Voice of the customer", page_icon="💬", layout="wide")
+
+PAGES = {
+    "Explore": [
+        st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
+    ],
+    "Manage": [
+        st.Page("pages/data.py", title="Data", icon="📥"),
+    ],
+}
+
+page = st.navigation(PAGES)
+ensure_store()
+sidebar_filters()
+page.run()

@@ -1,0 +1,29 @@
+"""Renderers shared by pages: charts with PNG/SVG downloads, captions, freshness."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from vocsrc import queries
+from vocsrc.ui.data import query
+
+
+def chart_with_downloads(chart: alt.TopLevelMixin, name: str) -> None:
+    """Draw a chart with PNG and SVG buttons for slides; images are made only on click."""
+    from vocsrc import charts
+
+    st.altair_chart(chart, width="stretch")
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button("PNG", data=lambda: charts.chart_to_png(chart), file_name=f"{name}.png",
+                         mime="image/png", key=f"png_{name}", on_click="ignore", icon="⬇️")
+    right.download_button("SVG", data=lambda: charts.chart_to_svg(chart), file_name=f"{name}.svg",
+                          mime="image/svg+xml", key=f"svg_{name}", on_click="ignore", icon="⬇️")
+
+
+def freshness_note() -> None:
+    fresh = query(queries.freshness)
+    if fresh["last_import"]:
+        st.caption(f"Data as of {fresh['last_import']:%Y-%m-%d %H:%M} (last import); newest feedback "
+                   f"{fresh['latest_feedback']:%Y-%m-%d}." if fresh["latest_feedback"] else
+                   f"Data as of {fresh['last_import']:%Y-%m-%d %H:%M}.")
