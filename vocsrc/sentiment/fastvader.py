@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from functools import lru_cache
+from itertools import compress, count
 from typing import Any
 
 from vaderSentiment import vaderSentiment as _ref
 
-from .fastvader_rules import BOOSTER, PUNCT, valence_at
+from .fastvader_rules import BOOSTER, C_INCR, PUNCT, RULE_WORDS, is_negation, valence_at
 
 Scores = tuple[float, float, float, float]
 
@@ -83,18 +83,30 @@ def _normalize(score: float) -> float:
 
 
 class _TokenCache(dict):
-    """Raw whitespace token -> punctuation-stripped, lower-cased word."""
+    """Raw whitespace token -> punctuation-stripped, lower-cased word.
 
-    __slots__ = ()
+    Negation words are also added to ``rule_words`` (any word containing "n't"
+    negates, so that set cannot be fixed in advance).
+    """
+
+    __slots__ = ("rule_words",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rule_words = set(RULE_WORDS)
 
     def __missing__(self, token: str) -> str:
         stripped = token.strip(PUNCT)
         # As SentiText._strip_punc_if_word: short results were emoticons, keep them.
         word = (token if len(stripped) <= 2 else stripped).lower()
-        if len(self) >= _TOKEN_CACHE_MAX:
-            self.clear()
+        if is_negation(word):
+            self.rule_words.add(word)
         self[token] = word
         return word
+
+    def reset(self) -> None:
+        self.clear()
+        self.rule_words = set(RULE_WORDS)
 
 
 class FastVader:
@@ -106,9 +118,8 @@ class FastVader:
         # Lexicon words that may carry valence: boosters score 0 before any lookup.
         self._candidates = frozenset(w for w in self.lexicon if w not in BOOSTER)
         # The reference iterates characters, so only one-character keys can match.
-        singles = sorted(k for k in self.emojis if len(k) == 1)
-        self._ascii_emoji_free = not any(k.isascii() for k in singles)
-        self._emoji_re = re.compile("[" + "".join(re.escape(k) for k in singles) + "]")
+        self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+        self._ascii_emoji_free = not any(k.isascii() for k in self._emoji_chars)
         self._tokens = _TokenCache()
         self._reference: Any = None
 
@@ -122,62 +133,52 @@ class FastVader:
         """(neg, neu, pos, compound) for each text, in order."""
         return list(map(self.scores_tuple, texts))
 
+    def clear_cache(self) -> None:
+        """Forget cached tokens (benchmarks use this to time a cold engine)."""
+        self._tokens.reset()
+
     def scores_tuple(self, text: str) -> Scores:
         """(neg, neu, pos, compound), exactly as polarity_scores would give them."""
         if type(text) is not str:
             return self._reference_tuple(text)
-        if not (self._ascii_emoji_free and text.isascii()):
-            text = self._replace_emojis(text)
+        if not (text.isascii() and self._ascii_emoji_free):
+            if not self._emoji_chars.isdisjoint(text):
+                text = self._replace_emojis(text)
         tokens = text.split()
-        n = len(tokens)
-        if not n:
+        if not tokens:
             return _ZERO
-        words = list(map(self._tokens.__getitem__, tokens))
-        candidates = self._candidates
-        hits = [i for i, w in enumerate(words) if w in candidates]
+        cache = self._tokens
+        if len(cache) > _TOKEN_CACHE_MAX:
+            # Only between texts: rule_words must stay complete while one is scored.
+            cache.reset()
+        words = list(map(cache.__getitem__, tokens))
+        hits = list(compress(count(), map(self._candidates.__contains__, words)))
         if not hits:
             return _NEUTRAL
-        return self._score(text, tokens, words, hits)
 
-    # -- internals ----------------------------------------------------------------
-
-    def _reference_tuple(self, text: Any) -> Scores:
-        # Non-str input takes odd paths in the reference (bytes, str subclasses):
-        # defer to it so even its errors are the same.
-        if self._reference is None:
-            self._reference = _ref.SentimentIntensityAnalyzer()
-        d = self._reference.polarity_scores(text)
-        return (d["neg"], d["neu"], d["pos"], d["compound"])
-
-    def _replace_emojis(self, text: str) -> str:
-        emoji_re = self._emoji_re
-        if emoji_re.search(text) is None:
-            return text
-        emojis = self.emojis
-
-        def describe(m: re.Match[str]) -> str:
-            # The reference inserts a space unless the previous *input* char was
-            # a space (or this is the first char); never one after the description.
-            p = m.start()
-            description = emojis[m.group()]
-            return description if p == 0 or text[p - 1] == " " else " " + description
-
-        # strip() as the reference does; it never changes tokens or "!"/"?" counts
-        # but keeps the text handed to the punctuation rules the same.
-        return emoji_re.sub(describe, text).strip()
-
-    def _score(self, text: str, tokens: list[str], words: list[str], hits: list[int]) -> Scores:
         n = len(tokens)
-        ups = sum(map(str.isupper, tokens))
-        cap_diff = 0 < n - ups < n
-        lexicon = self.lexicon
         last = n - 1
+        lexicon = self.lexicon
+        rule_words = cache.rule_words
+        cap_diff: bool | None = None
         vals: list[float] = []
         where: list[int] = []
         for i in hits:
             if i < last and words[i] == "kind" and words[i + 1] == "of":
                 continue
-            v = valence_at(i, words, tokens, lexicon, cap_diff)
+            if rule_words.isdisjoint(words[i - 3 if i >= 3 else 0 : i + 3]):
+                # No booster, negation, "no", "least", "so"/"this", idiom word
+                # nearby: every rule reduces to the word's own valence (plus caps).
+                v = lexicon[words[i]]
+                if tokens[i].isupper():
+                    if cap_diff is None:
+                        cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
+                    if cap_diff:
+                        v = v + C_INCR if v > 0 else v - C_INCR
+            else:
+                if cap_diff is None:
+                    cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
+                v = valence_at(i, words, tokens, lexicon, cap_diff)
             if v:
                 vals.append(v)
                 where.append(i)
@@ -233,6 +234,34 @@ class FastVader:
             round(math.fabs(pos_sum / total), 3),
             round(compound, 4),
         )
+
+    # -- internals ----------------------------------------------------------------
+
+    def _reference_tuple(self, text: Any) -> Scores:
+        # Non-str input takes odd paths in the reference (bytes, str subclasses):
+        # defer to it so even its errors are the same.
+        if self._reference is None:
+            self._reference = _ref.SentimentIntensityAnalyzer()
+        d = self._reference.polarity_scores(text)
+        return (d["neg"], d["neu"], d["pos"], d["compound"])
+
+    def _replace_emojis(self, text: str) -> str:
+        # The reference's loop, but only run for the rare text holding an emoji.
+        # A space goes before a description unless the previous input character
+        # was a space (or there is none); none goes after it.
+        emojis = self.emojis
+        out = []
+        prev_space = True
+        for ch in text:
+            if ch in emojis:
+                if not prev_space:
+                    out.append(" ")
+                out.append(emojis[ch])
+                prev_space = False
+            else:
+                out.append(ch)
+                prev_space = ch == " "
+        return "".join(out).strip()
 
 
 @lru_cache(maxsize=1)

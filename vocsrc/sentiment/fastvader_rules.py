@@ -29,7 +29,15 @@ PUNCT = string.punctuation
 IDIOM_WORDS = frozenset(
     part for key in (*SPECIAL, *BOOSTER) if " " in key for part in key.split(" ")
 )
-_SO_THIS = ("so", "this")
+# Words that can make a lexicon word's valence differ from its lexicon value
+# (caps aside) when they appear within three words before it or two after.
+# For each idiom key one of its words is enough: the key needs all of them.
+_COMMON = frozenset({"the", "of", "to", "for"})
+RULE_WORDS = frozenset(
+    {*BOOSTER, *NEGATE, "no", "so", "this", "never", "without", "least"}
+    | {next(w for w in key.split(" ") if w not in _COMMON)
+       for key in (*SPECIAL, *BOOSTER) if " " in key}
+)
 
 
 def is_negation(word: str) -> bool:
