@@ -28,7 +28,7 @@ monthly = query(queries.counts_by_month, filters)
 if monthly.empty:
     st.info("No dated rows match these filters.")
 else:
-    chart = charts.volume_by_month(monthly, caption=f"Rows by month and kind · n = {int(monthly['rows'].sum()):,} · {period}")
+    chart = charts.volume_by_month(monthly, caption=f"Rows by month and kind · n = {int(monthly['count'].sum()):,} · {period}")
     chart_with_downloads(chart, "volume_by_month")
 
 left, right = st.columns(2)

@@ -30,7 +30,7 @@ def counts_by(con: duckdb.DuckDBPyConnection, filters: Filters, dim: str) -> pd.
 def counts_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
     return con.execute(
-        f"""SELECT date_trunc('month', received_at)::DATE AS month, kind, count(*) AS rows
+        f"""SELECT date_trunc('month', received_at) AS month, kind, count(*) AS count
             FROM feedback WHERE {where} AND received_at IS NOT NULL GROUP BY ALL ORDER BY month""",
         params).df()
 

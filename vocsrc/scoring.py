@@ -38,12 +38,15 @@ class ScoringResult:
 @lru_cache(maxsize=1)
 def scorer_version() -> str:
     """Engine plus a digest of every lexicon, rule and theme file that shapes a score."""
+    import os
+
     from vocsrc.sentiment import cx
     from vocsrc.sentiment.engine import engine_name
     from vocsrc.themes import bank
 
     digest = hashlib.sha256()
-    for path in [*cx.lexicon_files(), *bank.bank_files()]:
+    files = [cx.DEFAULT_LEXICON, os.environ.get(cx.ENV_VAR), bank.DEFAULT_BANK, os.environ.get(bank.ENV_VAR)]
+    for path in filter(None, files):
         digest.update(Path(path).read_bytes())
     return f"{engine_name()}+cx:{digest.hexdigest()[:12]}"
 
@@ -63,12 +66,13 @@ def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, 
         with open_store(config.db_path(db)) as own:
             return score_new_texts(progress=progress, rescore=rescore, processes=processes, con=own)
     from vocsrc.sentiment.document import score_many
-    from vocsrc.themes.tagging import default_tagger
+    from vocsrc.themes.bank import default_bank
+    from vocsrc.themes.tagging import tag_many
 
     started = time.monotonic()
     version = scorer_version()
     total = _pending(con, rescore, version)
-    tagger = default_tagger()
+    bank = default_bank()
     done = 0
     stale = "s.text_hash IS NULL OR s.scorer <> $v" if rescore else "s.text_hash IS NULL"
     while done < total:
@@ -86,8 +90,8 @@ def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, 
                 progress(min((base + d) / max(total, 1), 1.0), f"{base + d:,} of {total:,} texts")
 
         scores = score_many(texts, processes=processes, progress=chunk_progress)
-        themes = tagger.tag_many(texts)
-        _write_chunk(con, hashes, scores, themes, version, tagger.bank_name)
+        themes = tag_many(texts, bank)
+        _write_chunk(con, hashes, scores, themes, version, "default")
         done += len(rows)
         if progress:
             progress(min(done / max(total, 1), 1.0), f"{done:,} of {total:,} texts")

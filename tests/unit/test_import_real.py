@@ -86,7 +86,7 @@ def test_ucsb_qualtrics_derived_survey(external, tmp_path):
 
 def test_alexa_tsv_reviews_dates_and_stars(external, tmp_path):
     path = external / "amazon_alexa_reviews" / "amazon_alexa.tsv"
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         raw = list(csv.DictReader(fh, delimiter="\t"))
     result = import_file(path, db=tmp_path / "a.duckdb", mapping=resolve_mapping("reviews"),
                          source="Alexa reviews")

@@ -68,7 +68,7 @@ def _cell(col: str, target: str, mapping: Mapping, p: Params, missing: bool = Fa
     if not table:
         return base
     default = table.get("*")
-    whens = " ".join(f"WHEN {p.add(k)} THEN {p.add(v)}" for k, v in table.items() if k != "*")
+    whens = " ".join(f"WHEN {base} = {p.add(k)} THEN {p.add(v)}" for k, v in table.items() if k != "*")
     other = p.add(default) if default is not None else base
     return f"(CASE WHEN {base} IS NULL THEN NULL {whens} ELSE {other} END)" if whens else \
         f"(CASE WHEN {base} IS NULL THEN NULL ELSE {other} END)"
@@ -103,8 +103,10 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
             typed.append(f"NULL::{FEEDBACK_FIELDS[target]} AS {target}")
             continue
         raw = _cell(col, target, mapping, p)
-        label = p.add(labels[target])
         typ = FEEDBACK_FIELDS[target]
+        checked = target in METRIC_SCALES or target == "text" or typ in ("TIMESTAMP", "DATE", "BOOLEAN")
+        # Bind the column name only where a message uses it: DuckDB rejects unused parameters.
+        label = p.add(labels[target]) if checked else ""
         if target in METRIC_SCALES:
             lo, hi = METRIC_SCALES[target]
             missing = p.add(MISSING_TOKENS)
@@ -113,7 +115,7 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
             typed.append(f"CASE WHEN {is_missing} THEN NULL ELSE TRY_CAST({num} AS UTINYINT) END AS {target}")
             errors.append(
                 f"CASE WHEN {is_missing} THEN NULL "
-                f"WHEN {num} IS NULL THEN {{'col': {label}, 'msg': format('{{}} "{{}}" is not a number', {label}, {raw})}} "
+                f"WHEN {num} IS NULL THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a number', {label}, {raw})}} "
                 f"WHEN {num} <> floor({num}) THEN {{'col': {label}, 'msg': format('{{}} {{}} is not a whole "
                 f"number on the {target.upper()} scale {lo}-{hi}', {label}, {raw})}} "
                 f"WHEN {num} < {lo} OR {num} > {hi} THEN "
@@ -129,14 +131,15 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
                                f"'msg': format('missing required field: {{}} (the date received) is empty', {label})}} ")
             errors.append(
                 f"CASE {missing_msg}WHEN {raw} IS NOT NULL AND {parsed} IS NULL THEN "
-                f"{{'col': {label}, 'msg': format('{{}} "{{}}" is not a date this import understands', {label}, {raw})}} END")
+                f"{{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a date this import understands', {label}, {raw})}} END")
         elif typ == "BOOLEAN":
+            raw = _cell(col, target, mapping, p, missing=True)
             t, f = p.add(TRUE_TOKENS), p.add(FALSE_TOKENS)
             typed.append(f"CASE WHEN list_contains({t}, lower({raw})) THEN true "
                          f"WHEN list_contains({f}, lower({raw})) THEN false END AS {target}")
             errors.append(
                 f"CASE WHEN {raw} IS NOT NULL AND NOT list_contains({t}, lower({raw})) AND NOT list_contains({f}, lower({raw})) "
-                f"THEN {{'col': {label}, 'msg': format('{{}} "{{}}" is not yes/no', {label}, {raw})}} END")
+                f"THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not yes/no', {label}, {raw})}} END")
         elif target == "text":
             raw = _cell(col, target, mapping, p, missing=True)
             typed.append(f"{raw} AS {target}")
