@@ -14,7 +14,8 @@ from vocsrc import config
 def register(command: Callable) -> list[Callable]:
     command(cmd_score)
     command(cmd_evaluate)
-    return [_score_parser, _evaluate_parser]
+    command(cmd_metrics)
+    return [_score_parser, _evaluate_parser, _metrics_parser]
 
 
 def _score_parser(sub: argparse._SubParsersAction) -> None:
@@ -62,4 +63,45 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report = run_evaluation(Path(args.external), Path(args.out))
     print(json.dumps(report, indent=2, default=str)[:4000])
     print(f"report written to {args.out}")
+    return 0
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def _metrics_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("metrics", help="headline, interval, bands and really-happy share per group")
+    p.add_argument("--metric", required=True, choices=["nps", "csat", "ces", "stars", "sentiment"])
+    p.add_argument("--by", choices=["function", "channel", "region", "source", "product", "kind", "month",
+                                    "quarter"])
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--text-score", choices=["cx", "vader"], default="cx",
+                   help="which sentiment score the sentiment metric uses (default: CX-aware)")
+    p.add_argument("--json", action="store_true")
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from vocsrc.filters import Filters
+    from vocsrc.metrics import metrics_json
+    from vocsrc.store import open_store
+
+    filters = Filters(date_from=args.date_from, date_to=args.date_to)
+    with open_store(args.db, read_only=True) as con:
+        rows = metrics_json(con, filters, args.metric, by=args.by, text_score=args.text_score)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        grey = "" if r["solid"] else "  (n too small: treat as indicative)"
+        scale = 1 if r["unit"] != "share" else 100
+        unit = "" if r["unit"] != "share" else "%"
+        print(f"{r['group']:<24} n={r['n']:>7,}  {r['headline_label']} {r['headline'] * scale:.1f}{unit} "
+              f"[{r['low'] * scale:.1f}, {r['high'] * scale:.1f}]{grey}")
     return 0

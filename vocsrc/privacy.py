@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -19,4 +21,44 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or str(out[col].dtype).startswith("string"):
             out[col] = out[col].map(neutralise_cell)
+    return out
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|>~<&"})
+
+
+def escape_markdown(text: str) -> str:
+    """Make user text render literally in Markdown: no links, images, emphasis or HTML."""
+    import html
+
+    return html.escape(text, quote=True).translate(_MD_SPECIAL).replace("\n", "  \n")
+
+
+# Personal data patterns, most specific first. Masks already in the data (CFPB's
+# "XXXX", "XX/XX/XXXX") are left as they are.
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+_PHONE = re.compile(r"(?<![\w/$£€{])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,5}[\s.-]\d{3,4}(?:[\s.-]?\d{3,4})?\b"
+                    r"|(?<![\w/])\+?\d{10,13}\b")
+_ACCOUNT = re.compile(r"\b(?:account|acct|a/c|reference|ref|policy|member|customer)\s*(?:no\.?|number|#|id)?\s*(?:is\s+)?[:#]?\s*"
+                      r"([A-Z]{0,3}\d[\d -]{4,}\d)\b", re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"\b\d{8,}\b")
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_NAME_INTRO = re.compile(r"\b((?i:my name is|my name's|my name’s|i am called|i'm called|name:))\s+"
+                         r"(?!(?i:not|on|in|the|a|an|written|irrelevant|unimportant|below|above)\b)"
+                         r"([A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*(?:\s+[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*){0,2})")
+
+
+def redact(text: str) -> str:
+    """Replace emails, phone, card and account numbers, UK postcodes and self-introduced names."""
+    if not text:
+        return text
+    out = _EMAIL.sub("[email]", text)
+    out = _ACCOUNT.sub(lambda m: m.group(0).replace(m.group(1), "[account]"), out)
+    out = _CARD.sub(lambda m: "[card]" if sum(c.isdigit() for c in m.group(0)) >= 13 else m.group(0), out)
+    # A phone number has at least 9 digits; shorter runs are amounts, dates or counts.
+    out = _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(0)) >= 9 else m.group(0), out)
+    out = _LONG_NUMBER.sub("[number]", out)
+    out = _UK_POSTCODE.sub("[postcode]", out)
+    out = _NAME_INTRO.sub(lambda m: f"{m.group(1)} [name]", out)
     return out

@@ -27,3 +27,17 @@ def freshness_note() -> None:
         st.caption(f"Data as of {fresh['last_import']:%Y-%m-%d %H:%M} (last import); newest feedback "
                    f"{fresh['latest_feedback']:%Y-%m-%d}." if fresh["latest_feedback"] else
                    f"Data as of {fresh['last_import']:%Y-%m-%d %H:%M}.")
+
+
+def verbatim_list(frame) -> None:
+    """Comments as quotes with their score and date; the evidence sentence is highlighted."""
+    from vocsrc.privacy import escape_markdown
+    from vocsrc.verbatim import display_parts
+
+    if frame is None or len(frame) == 0:
+        st.caption("No comments to show.")
+        return
+    for row in frame.to_dict("records"):
+        before, evidence, after, meta = display_parts(row)
+        body = escape_markdown(before) + (f"**{escape_markdown(evidence)}**" if evidence else "") + escape_markdown(after)
+        st.markdown(f"> {body}\n\n<small>{escape_markdown(meta)}</small>", unsafe_allow_html=True)

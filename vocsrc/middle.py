@@ -1,0 +1,228 @@
+"""Move the middle: the middle band split by what its comments say, score-versus-text
+groups, period comparisons and theme over-representation.
+
+Each function aggregates in DuckDB and returns small frames or plain values;
+verbatim samples are bounded and reproducible (ordered by a seeded hash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from vocsrc.filters import Filters
+from vocsrc.metrics import GROUPS, TEXT_SCORES, group_expr
+from vocsrc.stats import benjamini_hochberg, get_metric, two_share_test
+
+# Score ranges per metric, by band: SQL conditions built from the stats definitions.
+SCORED = ("nps", "csat", "ces", "stars")
+
+
+def band_condition(metric: str, band: str) -> str:
+    m = get_metric(metric)
+    scores = m.band(band).scores
+    return f"{metric} BETWEEN {min(scores)} AND {max(scores)}"
+
+
+def _lean_case(text_score: str) -> str:
+    _, label = TEXT_SCORES[text_score]
+    return (f"CASE {label} WHEN 'positive' THEN 'leaning up' WHEN 'negative' THEN 'leaning down' "
+            f"ELSE 'no clear lean' END")
+
+
+def period_distribution(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+                        period: str = "month") -> pd.DataFrame:
+    """period, score, count for the 100%-stacked distribution chart."""
+    from vocsrc.metrics import distribution
+
+    frame = distribution(con, filters, metric, period=period)
+    return frame.rename(columns={"n": "count"})[["period", "score", "count"]]
+
+
+def available_periods(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+                      period: str = "month") -> list[str]:
+    frame = period_distribution(con, filters, metric, period)
+    return sorted(frame["period"].unique().tolist())
+
+
+def in_period(filters: Filters, period: str, value: str) -> Filters:
+    """Narrow filters to one calendar period label such as '2026-03' or '2026-Q1'."""
+    import datetime as dt
+
+    if period == "month":
+        y, m = map(int, value.split("-"))
+        start = dt.date(y, m, 1)
+        end = (dt.date(y + m // 12, m % 12 + 1, 1)) - dt.timedelta(days=1)
+    elif period == "quarter":
+        y, q = int(value[:4]), int(value[-1])
+        start = dt.date(y, 3 * q - 2, 1)
+        end = dt.date(y + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+    elif period == "year":
+        start, end = dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
+    else:
+        raise ValueError(f"unknown period {period!r}")
+    lo = max(start, filters.date_from) if filters.date_from else start
+    hi = min(end, filters.date_to) if filters.date_to else end
+    return filters.with_(date_from=lo, date_to=hi)
+
+
+@dataclass(frozen=True)
+class MiddleSplit:
+    metric: str
+    band: str
+    counts: dict[str, int]  # lean -> responses with text
+    n_middle: int  # all middle responses, with or without text
+    n_with_text: int
+
+
+def movable_middle(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+                   text_score: str = "cx") -> MiddleSplit:
+    """The middle band (passives, 3 stars, CSAT 3, CES 4) split by its comments' sentiment."""
+    m = get_metric(metric)
+    where, params = filters.where()
+    cond = band_condition(metric, m.middle)
+    rows = con.execute(
+        f"""SELECT {_lean_case(text_score)} AS lean, count(*) FROM feedback_scored
+            WHERE {where} AND {cond} AND text IS NOT NULL AND {TEXT_SCORES[text_score][1]} IS NOT NULL
+            GROUP BY 1""", params).fetchall()
+    n_middle = con.execute(f"SELECT count(*) FROM feedback WHERE {where} AND {cond}", params).fetchone()[0]
+    counts = {"leaning up": 0, "no clear lean": 0, "leaning down": 0}
+    counts.update({k: int(v) for k, v in rows})
+    return MiddleSplit(metric, m.middle, counts, int(n_middle), sum(counts.values()))
+
+
+def verbatims(con: duckdb.DuckDBPyConnection, filters: Filters, condition: str, limit: int = 8,
+              seed: int = 7, text_score: str = "cx", lean: str | None = None) -> pd.DataFrame:
+    """A reproducible sample of comments matching a condition built here (never from user text)."""
+    where, params = filters.where()
+    compound, label = TEXT_SCORES[text_score]
+    lean_sql = ""
+    if lean:
+        lean_sql = f" AND {label} = ?"
+    return con.execute(
+        f"""SELECT received_at::DATE AS date, source, function, nps, csat, ces, stars,
+                   round({compound}, 2) AS sentiment, text, neg_sentence, pos_sentence
+            FROM feedback_scored WHERE {where} AND {condition} AND text IS NOT NULL{lean_sql}
+            ORDER BY hash(feedback_id || ?::VARCHAR) LIMIT ?""",
+        [*params, *([lean] if lean else []), seed, limit]).df()
+
+
+# Score-versus-text groups (methodology note): name -> (condition, text label).
+DISAGREEMENTS = {
+    "at risk: promoters with negative text": ("nps >= 9", "negative"),
+    "at risk: 4-5 star reviews with negative text": ("stars >= 4", "negative"),
+    "hidden detractors: 3-star reviews with negative text": ("stars = 3", "negative"),
+    "easy lifts: passives with positive text": ("nps BETWEEN 7 AND 8", "positive"),
+    "easy lifts: 3-star reviews with positive text": ("stars = 3", "positive"),
+    "easy lifts: CSAT 3 with positive text": ("csat = 3", "positive"),
+}
+
+
+def score_vs_text(con: duckdb.DuckDBPyConnection, filters: Filters, text_score: str = "cx",
+                  period: str = "month") -> pd.DataFrame:
+    """group, period, count, base (responses with text in the score range), share."""
+    where, params = filters.where()
+    _, label = TEXT_SCORES[text_score]
+    parts = []
+    for name, (cond, want) in DISAGREEMENTS.items():
+        parts.append(
+            f"""SELECT '{name}' AS "group", {group_expr(period)} AS period,
+                       count(*) FILTER (WHERE {label} = '{want}') AS count, count(*) AS base
+                FROM feedback_scored WHERE {where} AND {cond} AND {label} IS NOT NULL GROUP BY ALL""")
+    frame = con.execute(" UNION ALL ".join(parts), params * len(parts)).df()
+    frame["share"] = frame["count"] / frame["base"].where(frame["base"] > 0)
+    return frame.sort_values(["group", "period"]).reset_index(drop=True)
+
+
+def middle_themes(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str = "nps",
+                  min_count: int = 10, q: float = 0.05) -> pd.DataFrame:
+    """Themes mentioned more by the middle than by the top band, tested and BH-controlled."""
+    m = get_metric(metric)
+    top = m.bands[-1].key
+    where, params = filters.where()
+    mid_c, top_c = band_condition(metric, m.middle), band_condition(metric, top)
+    frame = con.execute(
+        f"""WITH base AS (
+                SELECT text_hash, CASE WHEN {mid_c} THEN 'middle' WHEN {top_c} THEN 'top' END AS grp
+                FROM feedback WHERE {where} AND text IS NOT NULL)
+            SELECT t.theme,
+                   count(*) FILTER (WHERE b.grp = 'middle') AS middle_count,
+                   count(*) FILTER (WHERE b.grp = 'top') AS top_count
+            FROM base b JOIN text_themes t USING (text_hash) WHERE b.grp IS NOT NULL
+            GROUP BY 1""", params).df()
+    totals = con.execute(
+        f"""SELECT count(*) FILTER (WHERE {mid_c}), count(*) FILTER (WHERE {top_c})
+            FROM feedback WHERE {where} AND text IS NOT NULL""", params).fetchone()
+    n_mid, n_top = int(totals[0]), int(totals[1])
+    if frame.empty or not n_mid or not n_top:
+        return frame.assign(middle_share=[], top_share=[], difference=[], p_value=[], over_represented=[])
+    frame = frame[(frame["middle_count"] + frame["top_count"]) >= min_count].copy()
+    tests = [two_share_test(int(r.top_count), n_top, int(r.middle_count), n_mid) for r in frame.itertuples()]
+    frame["middle_share"] = frame["middle_count"] / n_mid
+    frame["top_share"] = frame["top_count"] / n_top
+    frame["difference"] = frame["middle_share"] - frame["top_share"]
+    frame["p_value"] = [t.p_value for t in tests]
+    flags = benjamini_hochberg(frame["p_value"].tolist(), q=q) if len(frame) else []
+    frame["over_represented"] = [f and d > 0 for f, d in zip(flags, frame["difference"])]
+    frame["n_middle"], frame["n_top"] = n_mid, n_top
+    return frame.sort_values("difference", ascending=False).reset_index(drop=True)
+
+
+def segment_dimensions() -> list[str]:
+    return [d for d in ("function", "channel", "product", "region", "source") if d in GROUPS]
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """Two periods of one metric: summaries, the migration frame and plain-language verdicts."""
+
+    metric: str
+    period_a: str
+    period_b: str
+    a: object  # MetricSummary
+    b: object
+    migration: pd.DataFrame  # period, score, count for exactly the two periods
+    sentences: tuple[str, ...]
+
+
+def compare_periods(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, period: str,
+                    a: str, b: str) -> PeriodComparison:
+    """Period a against period b: headline change, each band's change, honest verdicts."""
+    from vocsrc.metrics import summaries
+    from vocsrc.stats import (decompose_nps_change, describe_band_change, describe_nps_change,
+                              describe_share_change, two_share_test)
+
+    m = get_metric(metric)
+    sa = summaries(con, in_period(filters, period, a), metric)
+    sb = summaries(con, in_period(filters, period, b), metric)
+    if not sa or not sb:
+        return PeriodComparison(metric, a, b, None, None, pd.DataFrame(columns=["period", "score", "count"]),
+                                ("One of the two periods has no responses for this metric.",))
+    sum_a, sum_b = sa[0].summary, sb[0].summary
+    sentences: list[str] = []
+    if m.headline == "nps":
+        dec = decompose_nps_change(sum_a.distribution, sum_b.distribution)
+        sentences.append(describe_nps_change(dec))
+        sentences += [describe_band_change(bc, dec) for bc in dec.bands]
+    else:
+        for band in m.bands:
+            ca, cb = sum_a.band(band.key).count, sum_b.band(band.key).count
+            change = two_share_test(ca, sum_a.n, cb, sum_b.n)
+            sentences.append(describe_share_change(change, what=f"were {band.label.lower()}"))
+    if sum_a.really_happy and sum_b.really_happy:
+        ra, rb = sum_a.really_happy, sum_b.really_happy
+        change = two_share_test(round(ra.value * ra.n), ra.n, round(rb.value * rb.n), rb.n)
+        sentences.append(describe_share_change(change, what=f"of responses were really happy ({m.top_box_label})"))
+    rows = [{"period": label, "score": score, "count": count}
+            for label, s in ((a, sum_a), (b, sum_b)) for score, count in s.distribution.items()]
+    return PeriodComparison(metric, a, b, sum_a, sum_b, pd.DataFrame(rows), tuple(sentences))
+
+
+def total_distribution(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str) -> dict:
+    """score -> count over the whole selection (for headroom)."""
+    from vocsrc.metrics import distribution
+
+    frame = distribution(con, filters, metric)
+    return {(s if metric == "sentiment" else int(s)): int(n) for s, n in zip(frame["score"], frame["n"])}
