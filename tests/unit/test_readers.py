@@ -1,0 +1,393 @@
+"""The streaming readers: awkward files built here, and the real exports in shared/data/external."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import Workbook
+
+from vocsrc.errors import ImportFailed
+from vocsrc.ingest.readers import RawTable, file_checksum, open_table, preview
+
+
+def read_all(table: RawTable) -> tuple[list[int], list[list[str | None]]]:
+    lines: list[int] = []
+    rows: list[list[str | None]] = []
+    for batch in table.batches():
+        assert len(batch.lines) == len(batch.rows)
+        assert all(len(r) == len(table.columns) for r in batch.rows)
+        lines += batch.lines
+        rows += batch.rows
+    return lines, rows
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+# --- encodings -------------------------------------------------------------
+
+
+def test_cp1252_smart_quotes_and_euro(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", b"Name,Comment\r\nAnn,\x93great\x94 for \x80 5\r\nBob,ok\r\n")
+    table = open_table(path)
+    assert table.encoding == "cp1252"
+    _, rows = read_all(table)
+    assert rows == [["Ann", "\u201cgreat\u201d for \u20ac 5"], ["Bob", "ok"]]
+
+
+def test_latin1_when_cp1252_has_undefined_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", b"city,code\nCaf\xe9 M\xfcnchen,\x8d\n")
+    table = open_table(path)
+    assert table.encoding == "latin-1"
+    assert read_all(table)[1] == [["Caf\xe9 M\xfcnchen", "\x8d"]]
+
+
+def test_utf16_le_bom_tab_delimited_as_excel_unicode_text(tmp_path: Path) -> None:
+    text = "Name\tComment\tScore\r\nZoë\tsehr gut, danke\t9\r\n李\t\u201cfine\u201d\t7\r\n"
+    path = write(tmp_path, "export.txt", b"\xff\xfe" + text.encode("utf-16-le"))
+    table = open_table(path)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.columns == ["Name", "Comment", "Score"]
+    assert read_all(table) == ([2, 3], [["Zoë", "sehr gut, danke", "9"], ["李", "\u201cfine\u201d", "7"]])
+
+
+def test_utf8_bom_is_not_part_of_the_first_column_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "\ufeffid,text\n1,héllo\n".encode())
+    table = open_table(path)
+    assert table.encoding == "utf-8-sig"
+    assert table.columns == ["id", "text"]
+
+
+def test_utf8_with_stray_cp1252_bytes_keeps_both(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "id,text\n1,café\n".encode() + b"2,\x93quoted\x94\n")
+    table = open_table(path)
+    assert table.encoding == "utf-8+cp1252"
+    assert read_all(table)[1] == [["1", "café"], ["2", "\u201cquoted\u201d"]]
+
+
+# --- delimiters, quoting, line numbers ---------------------------------------
+
+
+def test_semicolon_with_decimal_commas(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "id;score;comment\n1;3,5;ok, fine\n2;4,0;good\n3;1,5;bad, slow, rude\n")
+    table = open_table(path)
+    assert table.delimiter == ";"
+    assert read_all(table)[1][2] == ["3", "1,5", "bad, slow, rude"]
+
+
+def test_pipe_delimited(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "a|b|c\n1|x, y|3\n4|z|6\n")
+    assert open_table(path).delimiter == "|"
+
+
+def test_crlf_embedded_newlines_and_blank_lines_keep_line_numbers(tmp_path: Path) -> None:
+    data = 'id,text\r\n1,"a\r\nb"\r\n2,c\r\n\r\n3,"x\ny\nz"\r\n,\r\n4,d\r\n\r\n'
+    table = open_table(write(tmp_path, "a.csv", data))
+    lines, rows = read_all(table)
+    assert lines == [2, 4, 6, 10]
+    assert rows == [["1", "a\r\nb"], ["2", "c"], ["3", "x\ny\nz"], ["4", "d"]]
+    assert table.blank_records == 3 and table.problems == []
+
+
+def test_cr_only_line_endings(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", "a,b\r1,2\r3,4\r"))
+    assert read_all(table) == ([2, 3], [["1", "2"], ["3", "4"]])
+
+
+def test_nel_in_a_field_is_data_not_a_line_break(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.tsv", "text\tlabel\nbad\u0085 really bad\t0\ngood\t1\n"))
+    assert read_all(table) == ([2, 3], [["bad\u0085 really bad", "0"], ["good", "1"]])
+
+
+def test_empty_and_whitespace_cells_are_none(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", "a,b,c\n1,, \n\t,x,\u00a0\n"))
+    assert read_all(table)[1] == [["1", None, None], [None, "x", None]]
+
+
+def test_ragged_rows(tmp_path: Path) -> None:
+    data = "a,b,c\n1,2\n3,4,5,,\n6,7,8,9\n10\n"
+    table = open_table(write(tmp_path, "a.csv", data))
+    lines, rows = read_all(table)
+    assert lines == [2, 3, 5]
+    assert rows == [["1", "2", None], ["3", "4", "5"], ["10", None, None]]
+    [problem] = table.problems
+    assert (problem.line, problem.raw) == (4, "6,7,8,9")
+    assert problem.reason == "row has 4 fields but the header has 3"
+
+
+def test_a_10_mb_field_is_read(tmp_path: Path) -> None:
+    big = "x" * (10 * 1024 * 1024)
+    table = open_table(write(tmp_path, "a.csv", f'id,text\n1,"{big}\nend"\n2,small\n'))
+    lines, rows = read_all(table)
+    assert lines == [2, 4]
+    assert len(rows[0][1]) == len(big) + 4 and rows[1] == ["2", "small"]
+
+
+def test_problem_raw_text_is_exact_for_multiline_records(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", 'a,b\n1,"x\ny",extra\n2,3\n'))
+    assert read_all(table)[0] == [4]
+    assert table.problems[0].raw == '1,"x\ny",extra'
+    assert table.problems[0].line == 2
+
+
+def test_batches_can_be_read_again(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", "a,b\n" + "".join(f"{i},x\n" for i in range(25)) + "1,2,3\n"), batch_size=10)
+    first = read_all(table)
+    assert [len(b.rows) for b in table.batches()] == [10, 10, 5]
+    assert read_all(table) == first and len(table.problems) == 1
+
+
+def test_empty_file_and_headers_only(tmp_path: Path) -> None:
+    for data in (b"", b"\n\n  \n", b"\xef\xbb\xbf"):
+        with pytest.raises(ImportFailed, match="empty file"):
+            open_table(write(tmp_path, "e.csv", data))
+    with pytest.raises(ImportFailed, match="headers only: no data rows"):
+        open_table(write(tmp_path, "h.csv", "a,b,c\r\n\r\n,,\r\n"))
+    with pytest.raises(ImportFailed, match="headers only"):
+        open_table(write(tmp_path, "q.csv", "a,b\nq1,q2\nid1,id2\n"), skip_after_header=2)
+
+
+def test_column_names(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", " Score ,,Score,score\n1,2,3,4\n"))
+    assert table.columns == ["Score", "column_2", "Score_2", "score_3"]
+
+
+def test_two_header_rows_join_grouped_headers(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", ",Scores,,\nID,NPS,CSAT,\n1,9,4,\n"), header_rows=2)
+    assert table.columns == ["ID", "Scores / NPS", "Scores / CSAT", "column_4"]
+    assert read_all(table) == ([3], [["1", "9", "4", None]])
+
+
+def test_qualtrics_layout_skips_question_and_import_id_rows(tmp_path: Path) -> None:
+    data = (
+        "ResponseId,Q1,Q2\n"
+        '"Response ID","How likely are you\nto recommend us?","Why?"\n'
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+        "R_1,9,great\nR_2,3,slow\n"
+    )
+    table = open_table(write(tmp_path, "q.csv", data), skip_after_header=2)
+    assert table.columns == ["ResponseId", "Q1", "Q2"]
+    assert read_all(table) == ([5, 6], [["R_1", "9", "great"], ["R_2", "3", "slow"]])
+
+
+def test_no_header(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.txt", "1\t0.5\tnice\n2\t-1\tbad\n"), header_rows=0)
+    assert table.columns == ["column_1", "column_2", "column_3"]
+    assert read_all(table)[0] == [1, 2]
+
+
+def test_literal_quotes_in_a_tsv_do_not_swallow_lines(tmp_path: Path) -> None:
+    # As in the VADER files: a snippet that starts with a quote it never closes.
+    clean = "".join(f"{i}\t0.5\tline {i}\r\n" for i in range(300))
+    early = '1\t0.1\t" mirror " finish\r\n2\t0.2\t" opened never closed\r\n3\t0.3\tnext\r\n'
+    late = '900\t0.9\t" opened late\r\n901\t0.1\tswallowed?\r\n902\t0.2\tclosing " here\r\n903\t0\tend\r\n'
+    for data, expected in ((early + clean, 303), (clean + late, 304)):
+        table = open_table(write(tmp_path, "v.txt", data), header_rows=0)
+        lines, rows = read_all(table)
+        assert len(rows) == expected and lines == list(range(1, expected + 1))
+        assert table.problems == []
+
+
+def test_binary_and_unsupported_files_fail_plainly(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match="binary"):
+        open_table(write(tmp_path, "junk.csv", bytes(range(256)) * 10))
+    with pytest.raises(ImportFailed, match="old Excel .xls"):
+        open_table(write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100))
+    with pytest.raises(ImportFailed, match="unsupported format"):
+        open_table(write(tmp_path, "page.html", "<html><body>hi</body></html>"))
+    with pytest.raises(ImportFailed, match="not a readable Excel workbook"):
+        open_table(write(tmp_path, "broken.xlsx", b"this is not a workbook"))
+    with pytest.raises(ImportFailed, match="file not found"):
+        open_table(tmp_path / "missing.csv")
+
+
+def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
+    assert open_table(write(tmp_path, "export.dump", "a;b\n1;2\n")).format == "csv"
+    assert open_table(write(tmp_path, "export.data", '[{"a": 1}]')).format == "json"
+
+
+def test_preview_and_checksum(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "a,b\n" + "".join(f"{i},x\n" for i in range(100)))
+    columns, rows = preview(path, n=5)
+    assert columns == ["a", "b"] and rows[-1] == ["4", "x"] and len(rows) == 5
+    assert file_checksum(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- xlsx ------------------------------------------------------------------
+
+
+def test_xlsx_merged_group_header_is_detected(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID", "Scores", None, "Comment"])
+    ws.append([None, "NPS", "CSAT", None])
+    ws.append([1, 9, 4, "great"])
+    ws.append([2, 3, None, "  "])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("D1:D2")
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    for header_rows in (1, 2):
+        table = open_table(path, header_rows=header_rows)
+        assert table.header_rows == 2
+        assert table.columns == ["ID", "Scores / NPS", "Scores / CSAT", "Comment"]
+        assert read_all(table) == ([3, 4], [["1", "9", "4", "great"], ["2", "3", None, None]])
+
+
+def test_xlsx_values_sheets_and_ragged_rows(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["other"])
+    ws = wb.create_sheet("Data")
+    ws.append(["when", "stamp", "score", "ratio", "ok", "sum"])
+    ws.append([date(2024, 3, 1), datetime(2024, 3, 1, 10, 30), 9.0, 9.5, True, 0.1 + 0.2])
+    ws.append([])
+    ws.append([datetime(2024, 3, 2), None, 10, 0.25, False, None, None, "extra!"])
+    path = tmp_path / "v.xlsx"
+    wb.save(path)
+    table = open_table(path, sheet="Data")
+    assert table.format == "xlsx" and table.header_rows == 1
+    lines, rows = read_all(table)
+    assert lines == [2]
+    assert rows == [["2024-03-01", "2024-03-01T10:30:00", "9", "9.5", "true", "0.3"]]
+    assert table.blank_records == 1
+    [problem] = table.problems
+    assert problem.line == 4 and "8 fields but the header has 6" in problem.reason
+    assert "extra!" in problem.raw
+    with pytest.raises(ImportFailed, match="no sheet named 'Nope'"):
+        open_table(path, sheet="Nope")
+
+
+def test_xlsx_headers_only(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["a", "b"])
+    path = tmp_path / "h.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportFailed, match="headers only"):
+        open_table(path)
+
+
+# --- parquet and JSON ----------------------------------------------------------
+
+
+def test_parquet_values_become_strings(tmp_path: Path) -> None:
+    data = pa.table(
+        {
+            "id": pa.array([1, 2, 3], pa.int64()),
+            "score": [9.0, 9.5, None],
+            "text": ["good", " ", None],
+            "day": [date(2024, 1, 2), None, date(2024, 1, 3)],
+            "at": [datetime(2024, 1, 2, 3, 4, 5), None, None],
+            "flag": [True, False, None],
+            "tags": [["a", "b"], [], None],
+        }
+    )
+    path = tmp_path / "p.parquet"
+    pq.write_table(data, path)
+    table = open_table(path, batch_size=2)
+    assert table.format == "parquet" and table.columns == list(data.column_names)
+    assert [len(b.rows) for b in table.batches()] == [2, 1]
+    lines, rows = read_all(table)
+    assert lines == [1, 2, 3]
+    assert rows[0] == ["1", "9", "good", "2024-01-02", "2024-01-02T03:04:05", "true", '["a", "b"]']
+    assert rows[1] == ["2", "9.5", None, None, None, "false", "[]"]
+
+
+def test_json_array_and_wrapped_records(tmp_path: Path) -> None:
+    records = [{"id": 1, "text": "hi", "meta": {"src": "app"}}, {"id": 2, "score": 9.0}, "oops"]
+    for name, doc in (("a.json", records), ("w.json", {"responses": records, "count": 3})):
+        table = open_table(write(tmp_path, name, json.dumps(records if name == "a.json" else doc, indent=1)))
+        assert table.format == "json" and table.columns == ["id", "text", "meta", "score"]
+        lines, rows = read_all(table)
+        assert lines == [1, 2]
+        assert rows == [["1", "hi", '{"src": "app"}', None], ["2", None, None, "9"]]
+        assert [(p.line, p.raw) for p in table.problems] == [(3, '"oops"')]
+
+
+def test_ndjson_with_a_broken_line(tmp_path: Path) -> None:
+    data = '{"id": 1, "text": "a"}\n\n{"id": 2, "text": "b", "nps": 9}\n{"id": 3, "text": \n{"id": 4}\n'
+    for name in ("a.ndjson", "a.jsonl", "a.json"):
+        table = open_table(write(tmp_path, name, data))
+        assert table.format == "ndjson" and table.columns == ["id", "text", "nps"]
+        lines, rows = read_all(table)
+        assert lines == [1, 3, 5]
+        assert rows[1] == ["2", "b", "9"]
+        [problem] = table.problems
+        assert problem.line == 4 and problem.raw == '{"id": 3, "text":' and "not valid JSON" in problem.reason
+
+
+# --- real exports ---------------------------------------------------------------
+
+
+def independent_count(path: Path, **fmt: object) -> tuple[int, list[int]]:
+    """Records after the header, and where each starts, by the csv module alone."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f, **fmt)  # type: ignore[arg-type]
+        next(reader)
+        starts, prev = [], reader.line_num
+        for _ in reader:
+            starts.append(prev + 1)
+            prev = reader.line_num
+    return len(starts), starts
+
+
+def test_cfpb_complaints_every_record_accounted_for(external: Path) -> None:
+    path = external / "cfpb_complaints_sample" / "complaints_sample.csv"
+    table = open_table(path, batch_size=1000)
+    lines, rows = read_all(table)
+    expected, starts = independent_count(path)
+    assert expected == 6623 and len(table.columns) == 18
+    assert len(rows) + len(table.problems) + table.blank_records == expected
+    assert len(rows) == 6623 and lines == starts
+    narrative = table.columns.index("Consumer complaint narrative")
+    assert sum(1 for r in rows if r[narrative]) == 1532
+
+
+@pytest.mark.parametrize(
+    ("relative", "records", "delimiter"),
+    [
+        ("twitter_us_airline_sentiment/Tweets.csv", 14640, ","),
+        ("amazon_alexa_reviews/amazon_alexa.tsv", 3150, "\t"),
+        ("ucsb_carpentry_workshop_survey/all_workshops.csv", 343, ","),
+    ],
+)
+def test_real_exports_match_an_independent_count(external: Path, relative: str, records: int, delimiter: str) -> None:
+    path = external / relative
+    table = open_table(path)
+    assert table.delimiter == delimiter
+    _, rows = read_all(table)
+    expected, _ = independent_count(path, delimiter=delimiter)
+    assert expected == records == len(rows) == len(pd.read_csv(path, sep=delimiter, dtype=str))
+    assert table.problems == []
+
+
+@pytest.mark.parametrize(
+    ("relative", "records"),
+    [
+        ("vader_icwsm2014/tweets_GroundTruth.txt", 4200),
+        # These two hold snippets starting with a quote that is never closed.
+        ("vader_icwsm2014/amazonReviewSnippets_GroundTruth.txt", 3708),
+        ("vader_icwsm2014/nytEditorialSnippets_GroundTruth.txt", 5190),
+        ("uci_sentiment_labelled_sentences/imdb_labelled.txt", 1000),  # has NEL characters
+    ],
+)
+def test_headerless_tab_files(external: Path, relative: str, records: int) -> None:
+    path = external / relative
+    table = open_table(path, header_rows=0)
+    assert table.delimiter == "\t" and table.columns[:2] == ["column_1", "column_2"]
+    lines, rows = read_all(table)
+    frame = pd.read_csv(path, sep="\t", header=None, quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
+    assert len(rows) == len(frame) == records and table.problems == []
+    assert lines == list(range(1, records + 1))
+    assert [r[-1] for r in rows[:50]] == [v or None for v in frame.iloc[:50, -1]]
