@@ -1,0 +1,223 @@
+"""Sentiment scoring benchmark: FastVader against the plain vaderSentiment loop.
+
+    python bench/sentiment.py [--short N] [--long N] [--repeats R] [--seed S]
+
+Texts are assembled, deterministically from ``--seed``, out of real sentences in
+the external data: short comments (~100 characters) from the airline tweets,
+narratives (~1,000 characters) from the CFPB complaint narratives.  Each engine
+scores the same texts in the same run; the rounds are interleaved so machine
+load drifts hit every engine alike, and medians are reported.
+
+FastVader's token cache is emptied before every timed run (also in the parent
+whose engine forked workers inherit), so its figures are for a cold engine, not
+for texts it has already seen.
+
+Targets (issue: fast VADER): on one core at least 3x the plain loop, with two
+processes at least 5x, for short texts and narratives alike.  The exit status is
+1 when a target is missed.
+
+Sections are plain functions registered in ``SECTIONS``; each returns target
+results so ``main`` can summarise them.  Add new sections (CX-aware scoring,
+pipeline figures) the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from vocsrc.sentiment.fastvader import get_engine  # noqa: E402
+from vocsrc.sentiment.parallel import score_texts  # noqa: E402
+
+DEFAULT_EXTERNAL = ROOT.parent / "shared" / "data" / "external"
+KEYS = ("neg", "neu", "pos", "compound")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass
+class Target:
+    name: str
+    ratio: float
+    minimum: float
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio >= self.minimum
+
+
+# -- inputs --------------------------------------------------------------------
+
+
+def csv_column(path: Path, column: str) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return [row[column] for row in csv.DictReader(fh) if row.get(column)]
+
+
+def sentences(texts: Sequence[str], min_chars: int = 15, max_chars: int = 400) -> list[str]:
+    out = []
+    for text in texts:
+        for s in _SENTENCE_END.split(" ".join(text.split())):
+            if min_chars <= len(s) <= max_chars:
+                out.append(s)
+    return out
+
+
+def assemble(
+    pool: Sequence[str], n: int, seed: int, goal: tuple[float, float]
+) -> list[str]:
+    """n texts made of whole sentences drawn from pool.
+
+    Sentences are added until a length drawn from `goal` is reached, so the
+    mean ends up about half a sentence above the middle of that range.
+    """
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        target = rng.uniform(*goal)
+        parts = [rng.choice(pool)]
+        length = len(parts[0])
+        while length < target:
+            s = rng.choice(pool)
+            parts.append(s)
+            length += len(s) + 1
+        texts.append(" ".join(parts))
+    return texts
+
+
+def short_comments(external: Path, n: int, seed: int) -> list[str]:
+    tweets = csv_column(external / "twitter_us_airline_sentiment" / "Tweets.csv", "text")
+    return assemble(sentences(tweets), n, seed, (42, 82))  # mean ~100 chars
+
+
+def narratives(external: Path, n: int, seed: int) -> list[str]:
+    path = external / "cfpb_narratives_2015" / "Consumer_Complaints.csv"
+    pool = sentences(csv_column(path, "Consumer complaint narrative"), 20, 600)
+    return assemble(pool, n, seed + 1, (750, 1100))  # mean ~1,000 chars
+
+
+# -- timing ---------------------------------------------------------------------
+
+
+def interleaved_medians(
+    runners: dict[str, Callable[[], object]], repeats: int
+) -> tuple[dict[str, float], dict[str, object]]:
+    """Median seconds per runner over `repeats` rounds, and each runner's first result."""
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    first: dict[str, object] = {}
+    for _ in range(repeats):
+        for name, run in runners.items():
+            t0 = time.perf_counter()
+            result = run()
+            times[name].append(time.perf_counter() - t0)
+            first.setdefault(name, result)
+    return {name: statistics.median(ts) for name, ts in times.items()}, first
+
+
+def print_table(title: str, n: int, medians: dict[str, float], baseline: str) -> None:
+    print(f"\n{title}")
+    print(f"  {'engine':<34}{'texts/s':>12}{'median s':>11}{'vs plain':>10}")
+    base = medians[baseline]
+    for name, secs in medians.items():
+        print(f"  {name:<34}{n / secs:>12,.0f}{secs:>11.3f}{base / secs:>9.2f}x")
+
+
+# -- sections ---------------------------------------------------------------------
+
+
+def section_fastvader(args: argparse.Namespace) -> list[Target]:
+    """Plain vaderSentiment loop vs FastVader on one core and with N processes."""
+    reference = SentimentIntensityAnalyzer()
+    engine = get_engine()
+    procs = args.processes
+    plain = "vaderSentiment loop (1 core)"
+    one = "FastVader, 1 process"
+    many = f"FastVader score_texts, {procs} processes"
+    targets: list[Target] = []
+    kinds = [
+        ("short comments", short_comments(args.external, args.short, args.seed)),
+        ("narratives", narratives(args.external, args.long, args.seed)),
+    ]
+    for kind, texts in kinds:
+        mean_len = statistics.fmean(map(len, texts)) if texts else 0.0
+
+        def run_plain(texts: list[str] = texts) -> list[tuple[float, ...]]:
+            out = []
+            for t in texts:
+                d = reference.polarity_scores(t)
+                out.append(tuple(d[k] for k in KEYS))
+            return out
+
+        def run_one(texts: list[str] = texts) -> object:
+            engine.clear_cache()
+            score = engine.scores_tuple
+            return [score(t) for t in texts]
+
+        def run_many(texts: list[str] = texts) -> object:
+            engine.clear_cache()  # forked workers inherit the parent's engine
+            return score_texts(texts, processes=procs)
+
+        medians, results = interleaved_medians(
+            {plain: run_plain, one: run_one, many: run_many}, args.repeats
+        )
+        identical = results[plain] == results[one] == results[many]
+        print_table(
+            f"{kind}: {len(texts):,} texts, mean {mean_len:,.0f} chars, "
+            f"median of {args.repeats} rounds; scores identical: {identical}",
+            len(texts), medians, plain,
+        )
+        if not identical:
+            targets.append(Target(f"{kind}: scores identical to vaderSentiment", 0.0, 1.0))
+        targets.append(Target(f"{kind}: 1 process >= 3x", medians[plain] / medians[one], 3.0))
+        targets.append(
+            Target(f"{kind}: {procs} processes >= 5x", medians[plain] / medians[many], 5.0)
+        )
+    return targets
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], list[Target]]] = {
+    "fastvader": section_fastvader,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--short", type=int, default=30_000, help="short comments (~100 chars)")
+    ap.add_argument("--long", type=int, default=3_000, help="narratives (~1,000 chars)")
+    ap.add_argument("--repeats", type=int, default=5, help="timed rounds per engine")
+    ap.add_argument("--processes", type=int, default=2, help="processes for score_texts")
+    ap.add_argument("--seed", type=int, default=20141117)
+    ap.add_argument("--external", type=Path, default=DEFAULT_EXTERNAL)
+    ap.add_argument("--section", action="append", choices=sorted(SECTIONS),
+                    help="run only these sections (default: all)")
+    args = ap.parse_args(argv)
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+          f"seed {args.seed}, external data {args.external}")
+    targets: list[Target] = []
+    for name in args.section or list(SECTIONS):
+        targets.extend(SECTIONS[name](args))
+
+    print("\ntargets")
+    for t in targets:
+        print(f"  {'PASS' if t.ok else 'FAIL'}  {t.name:<44} {t.ratio:6.2f}x (need {t.minimum:g}x)")
+    return 0 if all(t.ok for t in targets) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
