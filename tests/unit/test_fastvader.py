@@ -280,9 +280,17 @@ def test_score_texts_matches_in_every_mode() -> None:
     seen: list[tuple[int, int]] = []
     assert score_texts(texts, processes=1, chunk_size=50, progress=lambda d, t: seen.append((d, t))) == want
     assert seen[-1] == (len(texts), len(texts)) and len(seen) == -(-len(texts) // 50)
-    assert score_texts(texts, processes=2, chunk_size=40) == want
+    seen.clear()
+    assert score_texts(texts, processes=2, chunk_size=40, progress=lambda d, t: seen.append((d, t))) == want
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (len(texts), len(texts))
     assert score_texts(texts, processes=2, chunk_size=100, start_method="spawn") == want
     assert score_texts([], processes=2) == []
+
+
+def test_score_texts_reports_worker_failure() -> None:
+    # Non-str input makes the reference (and so FastVader) raise inside a worker.
+    with pytest.raises(RuntimeError, match="worker failed"):
+        score_texts(["fine", 5, "good"], processes=2, chunk_size=1)  # type: ignore[list-item]
 
 
 def test_check_file_reports_identity(tmp_path: Path) -> None:
