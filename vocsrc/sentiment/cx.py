@@ -1,0 +1,415 @@
+"""CX-aware adjustment on top of raw VADER, driven by a data file.
+
+VADER reads customer-feedback idioms literally: "promised a callback ... never
+called" scores positive because "promised" is in its lexicon, and "had to call
+four times" scores zero because no word in it carries valence. The rules in
+``cx_lexicon.toml`` (plus an optional user file) add a valence to VADER's own
+pre-normalisation sum for a sentence, so adjustments live on the same -4..+4
+scale as VADER's lexicon and are squashed by the same normalisation.
+
+Raw VADER is never changed; only sentences that match a rule are adjusted, so
+plain text scores exactly as before.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from vocsrc.errors import ConfigError
+from vocsrc.sentiment.engine import raw_analyzer
+
+DEFAULT_LEXICON = Path(__file__).resolve().parent / "cx_lexicon.toml"
+ENV_VAR = "VOC_CX_LEXICON"
+ALPHA = 15.0  # VADER's normalisation constant
+_MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    description: str
+    valence: float
+    phrases: tuple[str, ...]
+    patterns: tuple[str, ...]
+    triggers: tuple[str, ...]
+    negatable: bool
+    source: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    rule: str
+    text: str
+    valence: float
+
+
+@dataclass(frozen=True)
+class CxLexicon:
+    rules: tuple[Rule, ...]
+    sources: tuple[str, ...]
+    negations: frozenset[str]
+    negation_window: int
+    contrast_words: frozenset[str]
+    contrast_weight: float
+    max_shift: float
+    # word -> indexes of rules that need it; the pre-check is one set lookup per word
+    index: dict[str, tuple[int, ...]]
+    # for phrases ending in a *-word with no other literal word: one small regex of stems
+    stems: re.Pattern[str] | None
+    stem_rules: tuple[int, ...]
+    contrast_re: re.Pattern[str] | None
+
+    def candidates(self, text: str) -> set[int]:
+        """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
+        found: set[int] = set()
+        index = self.index
+        for w in set(text.lower().translate(_TOKEN_TABLE).split()):
+            hit = index.get(w)
+            if hit:
+                found.update(hit)
+        if self.stems is not None:
+            for m in self.stems.finditer(text):
+                found.add(self.stem_rules[int(m.lastgroup[1:])])  # type: ignore[index]
+        return found
+
+    def adjustments(self, sentence: str, candidates: set[int] | None = None) -> list[Adjustment]:
+        """Rules that fire in one sentence, with the valence each adds."""
+        out: list[Adjustment] = []
+        rules = self.rules
+        sentence = sentence.replace("\u2019", "'")
+        contrast = self.contrast_re.search(sentence) if self.contrast_re is not None else None
+        for i in sorted(self.candidates(sentence) if candidates is None else candidates):
+            rule = rules[i]
+            for m in rule.regex.finditer(sentence):
+                start = m.start()
+                if rule.negatable:
+                    # only the last few words matter, so tokenise a short slice, not the whole prefix
+                    before = _WORD.findall(sentence[max(0, start - 12 * self.negation_window) : start].lower())
+                    if _negated(before, self.negations, self.negation_window):
+                        # "never had to wait" praises the service: skip rather than guess a sign
+                        continue
+                weight = self.contrast_weight if contrast is not None and contrast.start() < start else 1.0
+                out.append(Adjustment(rule.key, m.group(0), rule.valence * weight))
+        return out
+
+    def shift(self, sentence: str) -> float:
+        """Valence the rules add to one sentence on VADER's raw scale (0.0 when none fire)."""
+        found = self.candidates(sentence)
+        if not found:
+            return 0.0
+        total = sum(a.valence for a in self.adjustments(sentence, found))
+        return max(-self.max_shift, min(self.max_shift, total))
+
+    def adjust(self, compound: float, sentence: str) -> float:
+        """CX-aware compound for one sentence given its raw VADER compound."""
+        return self.shifted(compound, self.shift(sentence))
+
+    def shifted(self, compound: float, shift: float) -> float:
+        """``compound`` with ``shift`` added on VADER's raw scale (capped at max_shift)."""
+        if shift == 0.0:
+            return compound
+        shift = max(-self.max_shift, min(self.max_shift, shift))
+        return _normalize(_unnormalize(compound) + shift)
+
+
+_TOKEN_TABLE = {c: " " for c in range(128) if not (97 <= c <= 122 or 65 <= c <= 90 or c == 39)}
+_TOKEN_TABLE[0x2019] = "'"
+
+
+def tokens(text: str) -> list[str]:
+    """Words as the pre-check sees them: lower case, letters and apostrophes only."""
+    return text.lower().translate(_TOKEN_TABLE).split()
+
+
+def _negated(before: list[str], negations: frozenset[str], window: int) -> bool:
+    for word in before[-window:]:
+        if word in negations or word.endswith("n't"):
+            return True
+    return False
+
+
+def _unnormalize(compound: float) -> float:
+    # inverse of VADER's x / sqrt(x^2 + alpha); clipped because VADER rounds to +-1.0
+    c = max(-0.9999, min(0.9999, compound))
+    return c * math.sqrt(ALPHA / (1.0 - c * c))
+
+
+def _normalize(x: float) -> float:
+    return round(max(-1.0, min(1.0, x / math.sqrt(x * x + ALPHA))), 4)
+
+
+def _phrase_body(phrase: str) -> str:
+    # whole words, any whitespace between them, a trailing * allows any word ending
+    parts = []
+    for w in phrase.strip().split():
+        if w.endswith("*") and len(w) > 1:
+            parts.append(re.escape(w[:-1]) + r"[\w']*")
+        else:
+            parts.append(re.escape(w))
+    return r"\s+".join(parts)
+
+
+_BOUND_L = r"(?<![\w'])"
+_BOUND_R = r"(?![\w'])"
+
+
+def alternation(phrases: Sequence[str], patterns: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive regex for phrases and patterns.
+
+    The word-boundary checks sit outside the phrase alternation, so at the many
+    positions inside words the regex fails after one test instead of one per phrase.
+    """
+    alts = []
+    if phrases:
+        alts.append(_BOUND_L + "(?:" + "|".join(_phrase_body(p) for p in phrases) + ")" + _BOUND_R)
+    alts.extend(f"(?:{p})" for p in patterns)
+    return re.compile("|".join(alts) or "(?!)", re.IGNORECASE)
+
+
+def stem_regex(stems: Sequence[str]) -> re.Pattern[str] | None:
+    """Regex finding word starts that begin with one of ``stems``; group ``s<i>`` tells which."""
+    if not stems:
+        return None
+    body = "|".join(f"(?P<s{i}>{re.escape(w)})" for i, w in enumerate(stems))
+    return re.compile(_BOUND_L + "(?:" + body + ")", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parsed TOML, or ConfigError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(str(path), "(file)", "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "(syntax)", f"not valid TOML: {exc}") from None
+
+
+def _str_list(value: Any, file: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(file, key, "must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _number(value: Any, file: str, key: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(file, key, f"must be a number between {low} and {high}")
+    return float(value)
+
+
+def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Validated rule dicts keyed by rule name; ``[lexicon]`` entries become one-phrase rules."""
+    rules: dict[str, dict[str, Any]] = {}
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise ConfigError(file, "rules", "must be a table of [rules.<name>] tables")
+    allowed = {"description", "valence", "phrases", "patterns", "triggers", "negatable", "replace"}
+    for name, body in raw_rules.items():
+        where = f"rules.{name}"
+        if not _KEY.match(name):
+            raise ConfigError(file, where, "rule names are lower-case letters, digits and _")
+        if not isinstance(body, dict):
+            raise ConfigError(file, where, "must be a table")
+        unknown = set(body) - allowed
+        if unknown:
+            raise ConfigError(file, f"{where}.{sorted(unknown)[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        rule: dict[str, Any] = {"source": file}
+        if "valence" in body:
+            rule["valence"] = _number(body["valence"], file, f"{where}.valence", -4.0, 4.0)
+        if "description" in body:
+            if not isinstance(body["description"], str):
+                raise ConfigError(file, f"{where}.description", "must be a string")
+            rule["description"] = body["description"]
+        rule["phrases"] = _str_list(body.get("phrases", []), file, f"{where}.phrases")
+        pats = _str_list(body.get("patterns", []), file, f"{where}.patterns")
+        expanded = []
+        for i, p in enumerate(pats):
+            p = _expand(p, macros, file, f"{where}.patterns[{i}]")
+            try:
+                groups = re.compile(p).groups
+            except re.error as exc:
+                raise ConfigError(file, f"{where}.patterns[{i}]", f"invalid regex: {exc}") from None
+            if groups:
+                raise ConfigError(file, f"{where}.patterns[{i}]", "use (?:...) groups, not capturing groups")
+            expanded.append(p)
+        rule["patterns"] = tuple(expanded)
+        trig = _str_list(body.get("triggers", []), file, f"{where}.triggers")
+        for i, t in enumerate(trig):
+            if tokens(t) != [t]:
+                raise ConfigError(file, f"{where}.triggers[{i}]", "a trigger is one lower-case word (letters, ')")
+        if expanded and not trig:
+            raise ConfigError(file, f"{where}.triggers", "rules with patterns need triggers: words every match contains")
+        rule["triggers"] = trig
+        for flag in ("negatable", "replace"):
+            if flag in body:
+                if not isinstance(body[flag], bool):
+                    raise ConfigError(file, f"{where}.{flag}", "must be true or false")
+                rule[flag] = body[flag]
+        rules[name] = rule
+    lexicon = data.get("lexicon", {})
+    if not isinstance(lexicon, dict):
+        raise ConfigError(file, "lexicon", 'must be a table of "phrase" = valence')
+    for phrase, val in lexicon.items():
+        where = f'lexicon."{phrase}"'
+        if not phrase.strip():
+            raise ConfigError(file, where, "empty phrase")
+        valence = _number(val, file, where, -4.0, 4.0)
+        rules["lex_" + re.sub(r"\W+", "_", phrase.strip().lower())] = {
+            "source": file, "valence": valence, "phrases": (phrase,), "patterns": (), "triggers": (),
+            "description": f"lexicon entry '{phrase}'", "replace": True,
+        }
+    return rules
+
+
+def _expand(pattern: str, macros: dict[str, str], file: str, key: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise ConfigError(file, key, f"unknown macro {{{m.group(1)}}} (define it under [macros])")
+        return macros[m.group(1)]
+
+    return _MACRO.sub(sub, pattern)
+
+
+def _macros(data: dict[str, Any], file: str, inherited: dict[str, str]) -> dict[str, str]:
+    raw = data.get("macros", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(file, "macros", "must be a table of NAME = 'regex'")
+    out = dict(inherited)
+    for name, val in raw.items():
+        if not re.match(r"^[A-Z][A-Z_]*$", name) or not isinstance(val, str):
+            raise ConfigError(file, f"macros.{name}", "macro names are UPPER_CASE and values are regex strings")
+        out[name] = val
+    return out
+
+
+def _settings(data: dict[str, Any], file: str, base: dict[str, Any]) -> dict[str, Any]:
+    raw = data.get("settings", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(file, "settings", "must be a table")
+    out = dict(base)
+    for key, val in raw.items():
+        where = f"settings.{key}"
+        if key in ("negations", "contrast_words"):
+            out[key] = frozenset(w.lower() for w in _str_list(val, file, where))
+        elif key == "negation_window":
+            out[key] = int(_number(val, file, where, 0, 10))
+        elif key == "contrast_weight":
+            out[key] = _number(val, file, where, 0.0, 4.0)
+        elif key == "max_shift":
+            out[key] = _number(val, file, where, 0.0, 20.0)
+        else:
+            raise ConfigError(file, where, "unknown setting")
+    return out
+
+
+def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bool = True) -> CxLexicon:
+    """Default lexicon merged with a user file (argument, else $VOC_CX_LEXICON).
+
+    A user rule with a new name is added; one with an existing name adds its
+    phrases and patterns to the default rule (and may override valence), unless
+    it says ``replace = true``. ``valence = 0`` switches a default rule off.
+    """
+    files = [DEFAULT_LEXICON]
+    if user_path is None and use_env and os.environ.get(ENV_VAR):
+        user_path = os.environ[ENV_VAR]
+    if user_path is not None:
+        files.append(Path(user_path))
+    settings: dict[str, Any] = {
+        "negations": frozenset(), "negation_window": 3, "contrast_words": frozenset(),
+        "contrast_weight": 1.5, "max_shift": 4.0,
+    }
+    macros: dict[str, str] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for path in files:
+        data = read_toml(path)
+        file = str(path)
+        unknown = set(data) - {"schema_version", "settings", "macros", "rules", "lexicon"}
+        if unknown:
+            raise ConfigError(file, sorted(unknown)[0], "unknown top-level key")
+        if data.get("schema_version", 1) != 1:
+            raise ConfigError(file, "schema_version", "only schema_version = 1 is understood")
+        settings = _settings(data, file, settings)
+        macros = _macros(data, file, macros)
+        for name, rule in _parse_rules(data, file, macros).items():
+            old = merged.get(name)
+            if old is None or rule.get("replace"):
+                if "valence" not in rule:
+                    raise ConfigError(file, f"rules.{name}.valence", "a new rule needs a valence")
+                merged[name] = rule
+            else:
+                old = dict(old)
+                old["phrases"] = old["phrases"] + rule["phrases"]
+                old["patterns"] = old["patterns"] + rule["patterns"]
+                old["triggers"] = old["triggers"] + rule["triggers"]
+                for k in ("valence", "description", "negatable"):
+                    if k in rule:
+                        old[k] = rule[k]
+                old["source"] = f"{old['source']} + {file}"
+                merged[name] = old
+    rules: list[Rule] = []
+    index: dict[str, set[int]] = {}
+    stems: list[str] = []
+    stem_rules: list[int] = []
+    for name, r in merged.items():
+        if r["valence"] == 0.0 or not (r["phrases"] or r["patterns"]):
+            continue
+        n = len(rules)
+        regex = alternation(r["phrases"], r["patterns"])
+        rules.append(Rule(name, r.get("description", ""), r["valence"], r["phrases"], r["patterns"],
+                          r["triggers"], r.get("negatable", True), r["source"], regex))
+        for t in r["triggers"]:
+            index.setdefault(t, set()).add(n)
+        for p in r["phrases"]:
+            word = _phrase_trigger(p)
+            if word.endswith("*"):
+                stems.append(word[:-1])
+                stem_rules.append(n)
+            else:
+                index.setdefault(word, set()).add(n)
+    stem_re = stem_regex(stems)
+    return CxLexicon(tuple(rules), tuple(str(f) for f in files), settings["negations"],
+                     settings["negation_window"], settings["contrast_words"],
+                     settings["contrast_weight"], settings["max_shift"],
+                     {w: tuple(sorted(ix)) for w, ix in index.items()}, stem_re, tuple(stem_rules),
+                     alternation(sorted(settings["contrast_words"]), ()) if settings["contrast_words"] else None)
+
+
+def _phrase_trigger(phrase: str) -> str:
+    """The word a phrase's pre-check looks for: its longest whole word, else a ``stem*``."""
+    words = [w for part in phrase.lower().split() if not part.endswith("*") for w in tokens(part)]
+    if words:
+        return max(words, key=len)
+    first = phrase.lower().split()[0]
+    return (tokens(first[:-1]) or [first[:-1]])[0] + "*"
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str | None) -> CxLexicon:
+    return load_lexicon(path, use_env=False)
+
+
+def default_lexicon() -> CxLexicon:
+    """The lexicon in effect (default + $VOC_CX_LEXICON), loaded once per process and path."""
+    return _cached(os.environ.get(ENV_VAR) or None)
+
+
+def cx_compound(sentence: str, raw_compound: float | None = None, lexicon: CxLexicon | None = None) -> float:
+    """CX-aware compound of one sentence; pass ``raw_compound`` to reuse a VADER score you already have."""
+    lex = lexicon or default_lexicon()
+    if raw_compound is None:
+        raw_compound = raw_analyzer().polarity_scores(sentence)["compound"]
+    return lex.adjust(raw_compound, sentence)
