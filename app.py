@@ -5,14 +5,15 @@ import streamlit as st
 from vocsrc.ui.data import ensure_store
 from vocsrc.ui.filters import sidebar_filters
 
-st.set_page_config(page_title="Voice of the customer", page_icon="💬", layout="wide")
+st.set_page_config(page_title="Voice of the customer", page_icon=":material/forum:", layout="wide")
 
 PAGES = {
     "Explore": [
-        st.Page("pages/overview.py", title="Overview", icon="📊", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/move_the_middle.py", title="Move the middle", icon=":material/swap_vert:"),
     ],
     "Manage": [
-        st.Page("pages/data.py", title="Data", icon="📥"),
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     ],
 }
 

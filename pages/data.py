@@ -31,4 +31,4 @@ else:
     st.caption(f"{len(rejected):,} rows kept with the reason they were not imported; nothing is dropped.")
     st.dataframe(rejected.head(1000), width="stretch", hide_index=True)
     st.download_button("Download rejected rows (CSV)", data=queries.rejected_csv(rejected),
-                       file_name="rejected_rows.csv", mime="text/csv", icon="⬇️")
+                       file_name="rejected_rows.csv", mime="text/csv", icon=":material/download:")

@@ -19,9 +19,28 @@ def command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     return fn
 
 
+class _Lines:
+    """Progress as 'PROGRESS <fraction> <message>' lines, for the app that runs us as a subprocess."""
+
+    def close(self) -> None:
+        pass
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        print(f"PROGRESS {fraction:.4f} {message}", flush=True)
+
+
 def _bar(desc: str, enabled: bool = True):
-    """A tqdm progress bar driven by (fraction, message) callbacks; quiet when not a terminal."""
+    """A tqdm progress bar driven by (fraction, message) callbacks; quiet when not a terminal.
+
+    With VOC_PROGRESS=lines the bar is machine-readable lines on stdout instead.
+    """
+    import os
+
     from tqdm import tqdm
+
+    if os.environ.get("VOC_PROGRESS") == "lines":
+        lines = _Lines()
+        return lines, lines
 
     bar = tqdm(total=100, desc=desc, unit="%", disable=not enabled or not sys.stderr.isatty(),
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
@@ -124,9 +143,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_rescore(args: argparse.Namespace) -> int:
     from vocsrc.scoring import score_new_texts
 
-    bar, update = _bar("rescoring texts")
+    bar, update = _bar("scoring new texts" if args.new_only else "rescoring texts")
     try:
-        result = score_new_texts(args.db, progress=update, rescore=True, processes=args.processes)
+        result = score_new_texts(args.db, progress=update, rescore=not args.new_only, processes=args.processes)
     finally:
         bar.close()
     print(f"scored {result.scored:,} distinct texts in {result.seconds:.1f} s "
@@ -161,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rescore", help="recompute every text's scores and themes")
     p.add_argument("--processes", type=int)
+    p.add_argument("--new-only", action="store_true", help="score only texts that have no score yet")
 
     from vocsrc import cli_more  # subcommands that live beside their feature
 

@@ -21,6 +21,11 @@ MIN_N_SHARE = 30
 MIN_N_COMPARE = 100
 
 
+def demo_scale() -> float:
+    """Size of the demo store a first start builds (1.0 = ~88k rows); tests use less."""
+    return float(os.environ.get("VOC_DEMO_SCALE", "1.0"))
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Where the DuckDB store lives."""
     if explicit:

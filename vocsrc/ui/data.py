@@ -46,11 +46,12 @@ def ensure_store() -> None:
         return
     db = config.db_path()
     if not store_exists(db) or _is_empty(db):
-        from vocsrc.demo_store import build_demo_store
+        from vocsrc.ui.jobs import run_cli
 
         bar = st.progress(0.0, text="First start: building the demo store…")
         try:
-            build_demo_store(db, progress=lambda f, m: bar.progress(min(f, 1.0), text=f"Demo store: {m}"))
+            run_cli(["demo", "--scale", str(config.demo_scale())],
+                    lambda f, m: bar.progress(f, text=f"First start, building the demo store: {m}"))
         except VocError as exc:
             st.error(str(exc))
             st.stop()

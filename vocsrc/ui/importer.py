@@ -90,7 +90,7 @@ def save_mapping_form(mapping: Mapping) -> None:
 
 def run_import(path: Path, mapping: Mapping) -> None:
     from vocsrc.ingest.pipeline import import_file
-    from vocsrc.scoring import score_new_texts
+    from vocsrc.ui.jobs import run_cli
 
     bar = st.progress(0.0, text="Importing…")
     try:
@@ -98,15 +98,13 @@ def run_import(path: Path, mapping: Mapping) -> None:
                              source=mapping.source, file_name=path.name,
                              progress=lambda f, m: bar.progress(min(f, 1.0), text=f"Importing: {m}"))
         bar.progress(0.0, text="Scoring new texts…")
-        scored = score_new_texts(config.db_path(),
-                                 progress=lambda f, m: bar.progress(min(f, 1.0), text=f"Scoring: {m}"))
+        scored = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
     except VocError as exc:
         bar.empty()
         st.error(f"Nothing was imported. {exc}")
         return
     bar.empty()
     st.success(f"{result.file}: {result.accepted:,} rows added, {result.rejected:,} rejected, "
-               f"{result.duplicate:,} already in the store (of {result.rows_read:,}); "
-               f"{scored.scored:,} new texts scored.")
+               f"{result.duplicate:,} already in the store (of {result.rows_read:,}). {scored}")
     if result.rejected:
         st.warning("Rejected rows are listed below with file, line, column and reason.")

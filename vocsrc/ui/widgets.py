@@ -16,9 +16,9 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str) -> None:
     st.altair_chart(chart, width="stretch")
     left, right, _ = st.columns([1, 1, 6])
     left.download_button("PNG", data=lambda: charts.chart_to_png(chart), file_name=f"{name}.png",
-                         mime="image/png", key=f"png_{name}", on_click="ignore", icon="⬇️")
+                         mime="image/png", key=f"png_{name}", on_click="ignore", icon=":material/download:")
     right.download_button("SVG", data=lambda: charts.chart_to_svg(chart), file_name=f"{name}.svg",
-                          mime="image/svg+xml", key=f"svg_{name}", on_click="ignore", icon="⬇️")
+                          mime="image/svg+xml", key=f"svg_{name}", on_click="ignore", icon=":material/download:")
 
 
 def freshness_note() -> None:
