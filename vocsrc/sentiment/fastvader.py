@@ -24,7 +24,7 @@ to 3/4 decimals gives the same digits.
 
 from __future__ import annotations
 
-import math
+from math import fabs, sqrt
 import os
 from functools import lru_cache
 from itertools import compress, count
@@ -71,15 +71,6 @@ def load_emojis(name: str = "emoji_utf8_lexicon.txt") -> dict[str, str]:
         emoji, description = line.strip().split("\t")[0:2]
         emojis[emoji] = description
     return emojis
-
-
-def _normalize(score: float) -> float:
-    norm_score = score / math.sqrt((score * score) + 15)
-    if norm_score < -1.0:
-        return -1.0
-    if norm_score > 1.0:
-        return 1.0
-    return norm_score
 
 
 class _TokenCache(dict):
@@ -164,8 +155,6 @@ class FastVader:
         vals: list[float] = []
         where: list[int] = []
         for i in hits:
-            if i < last and words[i] == "kind" and words[i + 1] == "of":
-                continue
             if rule_words.isdisjoint(words[i - 3 if i >= 3 else 0 : i + 3]):
                 # No booster, negation, "no", "least", "so"/"this", idiom word
                 # nearby: every rule reduces to the word's own valence (plus caps).
@@ -176,6 +165,9 @@ class FastVader:
                     if cap_diff:
                         v = v + C_INCR if v > 0 else v - C_INCR
             else:
+                # "kind" is a rule word, so "kind of" (scored 0) only needs checking here.
+                if i < last and words[i] == "kind" and words[i + 1] == "of":
+                    continue
                 if cap_diff is None:
                     cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
                 v = valence_at(i, words, tokens, lexicon, cap_diff)
@@ -198,7 +190,8 @@ class FastVader:
                 elif p > bi:
                     vals[si] = v * 1.5
 
-        # score_valence, operation for operation.
+        # score_valence, operation for operation (float() calls dropped: the
+        # values are floats or small ints, whose conversion is exact).
         sum_s = float(sum(vals))
         ep_count = text.count("!")
         if ep_count > 4:
@@ -213,25 +206,30 @@ class FastVader:
             sum_s += punct
         elif sum_s < 0:
             sum_s -= punct
-        compound = _normalize(sum_s)
+        compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
+        if compound < -1.0:
+            compound = -1.0
+        elif compound > 1.0:
+            compound = 1.0
 
         pos_sum = 0.0
         neg_sum = 0.0
-        for s in vals:
-            if s > 0:
-                pos_sum += float(s) + 1
+        for v in vals:
+            if v > 0:
+                pos_sum += v + 1
             else:
-                neg_sum += float(s) - 1
+                neg_sum += v - 1
         neu_count = n - len(vals)
-        if pos_sum > math.fabs(neg_sum):
+        abs_neg = fabs(neg_sum)
+        if pos_sum > abs_neg:
             pos_sum += punct
-        elif pos_sum < math.fabs(neg_sum):
+        elif pos_sum < abs_neg:
             neg_sum -= punct
-        total = pos_sum + math.fabs(neg_sum) + neu_count
+        total = pos_sum + fabs(neg_sum) + neu_count
         return (
-            round(math.fabs(neg_sum / total), 3),
-            round(math.fabs(neu_count / total), 3),
-            round(math.fabs(pos_sum / total), 3),
+            round(fabs(neg_sum / total), 3),
+            round(fabs(neu_count / total), 3),
+            round(fabs(pos_sum / total), 3),
             round(compound, 4),
         )
 
