@@ -199,6 +199,29 @@ def test_literal_quotes_in_a_tsv_do_not_swallow_lines(tmp_path: Path) -> None:
         assert table.problems == []
 
 
+def test_unclosed_quote_in_a_wide_csv_does_not_swallow_rows(tmp_path: Path) -> None:
+    data = "id,a,b,c,text\n1,x,y,z,fine\n2,x,y,z,\"opened, never closed\n3,x,y,z,next\n4,x,y,z,\"ok\"\n"
+    table = open_table(write(tmp_path, "a.csv", data))
+    lines, rows = read_all(table)
+    assert lines == [2, 4, 5]
+    assert rows[1:] == [["3", "x", "y", "z", "next"], ["4", "x", "y", "z", "ok"]]
+    [problem] = table.problems
+    assert (problem.line, problem.raw) == (3, '2,x,y,z,"opened, never closed')
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", "sep=;\r\na;b\r\n1;2,5\r\n"))
+    assert (table.delimiter, table.columns) == (";", ["a", "b"])
+    assert read_all(table) == ([3], [["1", "2,5"]])
+
+
+def test_stray_nul_and_explicit_utf8_with_bom(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", b"\xef\xbb\xbfid,text\n1,a\x00b\n")
+    table = open_table(path, encoding="utf-8")
+    assert table.columns == ["id", "text"]
+    assert read_all(table)[1] == [["1", "a\x00b"]]
+
+
 def test_binary_and_unsupported_files_fail_plainly(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match="binary"):
         open_table(write(tmp_path, "junk.csv", bytes(range(256)) * 10))
@@ -360,6 +383,9 @@ def test_cfpb_complaints_every_record_accounted_for(external: Path) -> None:
         ("twitter_us_airline_sentiment/Tweets.csv", 14640, ","),
         ("amazon_alexa_reviews/amazon_alexa.tsv", 3150, "\t"),
         ("ucsb_carpentry_workshop_survey/all_workshops.csv", 343, ","),
+        # Narrow (3 columns) with multi-paragraph narratives whose lines hold
+        # exactly 2 commas: must not be mistaken for swallowed records.
+        ("cfpb_narratives_2015/Consumer_Complaints.csv", 3947, ","),
     ],
 )
 def test_real_exports_match_an_independent_count(external: Path, relative: str, records: int, delimiter: str) -> None:

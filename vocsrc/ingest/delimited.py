@@ -40,6 +40,7 @@ DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_CHARS = 256 * 1024
 SNIFF_RECORDS = 200
 READ_HINT = 1 << 20
+_SEP_HINT = re.compile(r"sep=(.)\r?\n")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: NEL (U+0085) is data
 
 
@@ -52,6 +53,7 @@ class Layout:
     skip_after_header: int
     batch_size: int
     quick: bool  # preview: encoding checked on a prefix only, so decode leniently
+    sep_line: bool = False  # Excel's "sep=;" hint line comes before the header
 
 
 def open_text(path: Path, encoding: str, quick: bool = False) -> IO[str]:
@@ -177,6 +179,8 @@ def _read_head(reader, layout: Layout) -> list[list[str]]:  # type: ignore[no-un
 
     Blank lines before the header are skipped: they are not a header."""
     header: list[list[str]] = []
+    if layout.sep_line:
+        next(reader, None)
     while len(header) < layout.header_rows:
         record = next(reader, None)
         if record is None:
@@ -237,9 +241,9 @@ def open_delimited(path: Path, layout: Layout, sample: str, complete: bool) -> R
 
 def _stream(table: RawTable, layout: Layout) -> Iterator[RawBatch]:
     ncols = len(table.columns)
-    # A runaway quote in a tab/semicolon file swallows whole records; commas
-    # are too common in comment text for that check to be trusted there.
-    guard = layout.delimiter != "," and layout.quoting != csv.QUOTE_NONE and ncols > 1
+    # A quote that was meant as text (or never closed) swallows the records
+    # after it into one field; _odd_record splits them apart again.
+    guard = layout.quoting != csv.QUOTE_NONE and ncols > 1
     with open_text(table.path, layout.encoding, layout.quick) as f:
         lines, reader = _reader(f, layout)
         prev = 0
@@ -297,13 +301,15 @@ def _odd_record(
     if guard and end > start and any(_swallowed(c, layout.delimiter) for c in row):
         repaired = _split_swallowed(lines.raw(start, end), layout.delimiter, ncols)
         if repaired is not None:
-            for i, fields in enumerate(repaired):
+            for i, (line, fields) in enumerate(repaired):
                 cells = [None if not c or c.isspace() else c for c in fields]
-                if any(cells):
-                    rows.append(cells)
-                    starts.append(start + i)
-                else:
+                if not any(cells):
                     table.blank_records += 1
+                    continue
+                fitted = fit_row(table, cells, start + i, lambda line=line: line)  # type: ignore[misc]
+                if fitted is not None:
+                    rows.append(fitted)
+                    starts.append(start + i)
             return
     if not row:
         table.blank_records += 1
@@ -327,16 +333,42 @@ def _odd_record(
         starts.append(start)
 
 
-def _split_swallowed(raw: str | None, delimiter: str, ncols: int) -> list[list[str]] | None:
-    """Split a multi-line record back into lines when every line is itself a
-    full record: the opening quote was text, not quoting."""
+def _split_swallowed(raw: str | None, delimiter: str, ncols: int) -> list[tuple[str, list[str]]] | None:
+    """Split a multi-line record back into its lines when the lines after the
+    first are each a full record: the opening quote was text or never closed.
+
+    The evidence is the lines between the first and the last, which in a real
+    comment are prose: each must split into exactly the header's field count
+    (the last line, where the quote closes, may match by chance). Prose seldom
+    holds tabs, but often commas, so in a comma file we also want the record
+    to be broken CSV: a runaway quote ends at the next quote in the file,
+    usually followed by text rather than a delimiter, or never ends.
+    A line with an odd number of quotes is split literally (its quote is
+    text); the others are parsed as CSV."""
     if raw is None:
         return None
-    physical = _LINE_BREAK.split(raw.rstrip("\r\n"))
-    fields = [line.split(delimiter) for line in physical]
-    if len(fields) < 2 or any(len(f) != ncols for f in fields):
+    if delimiter == "," and _valid_csv(raw):
         return None
-    return fields
+    out = []
+    for line in _LINE_BREAK.split(raw.rstrip("\r\n")):
+        if line.count('"') % 2:
+            fields = line.split(delimiter)
+        else:
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+        out.append((line, fields))
+    if any(line and len(fields) != ncols for line, fields in out[1:]):
+        return None
+    evidence = sum(1 for line, _ in out[1:-1] if line)
+    if evidence < (3 if delimiter == "," and ncols < 4 else 1):
+        return None
+    return out
+
+
+def _valid_csv(raw: str) -> bool:
+    try:
+        return len(list(csv.reader(io.StringIO(raw, newline=""), strict=True))) == 1
+    except csv.Error:
+        return False
 
 
 def layout_for(
@@ -353,6 +385,9 @@ def layout_for(
     sample, complete = read_sample(path, encoding, quick)
     if not sample.strip():
         raise ImportFailed(path.name, "empty file")
+    hint = _SEP_HINT.match(sample)
+    if hint and delimiter is None:
+        delimiter = hint.group(1)
     if delimiter is None:
         prefer_tab = path.suffix.lower() in (".tsv", ".tab", ".txt")
         delimiter = sniff_delimiter(sample, complete, prefer_tab)
@@ -361,5 +396,5 @@ def layout_for(
                 raise ImportFailed(path.name, "unsupported format: not a recognisable table")
             delimiter = "\t" if prefer_tab else ","  # one column: any delimiter reads it
     quoting = csv.QUOTE_NONE if quotes_are_literal(sample, complete, delimiter) else csv.QUOTE_MINIMAL
-    layout = Layout(encoding, delimiter, quoting, header_rows, skip_after_header, batch_size, quick)
+    layout = Layout(encoding, delimiter, quoting, header_rows, skip_after_header, batch_size, quick, bool(hint))
     return layout, sample, complete

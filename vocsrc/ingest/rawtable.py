@@ -88,7 +88,8 @@ def unique_names(names: Sequence[str | None]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for i, name in enumerate(names, start=1):
-        base = (name or "").strip() or f"column_{i}"
+        # A BOM left by a file opened with plain 'utf-8' is not part of a name.
+        base = (name or "").strip().lstrip("\ufeff").strip() or f"column_{i}"
         candidate, k = base, 2
         while candidate.lower() in seen:
             candidate, k = f"{base}_{k}", k + 1

@@ -10,6 +10,7 @@ Only a JSON document (not NDJSON) is held in memory whole.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import zipfile
@@ -130,6 +131,8 @@ def _open(
             head = f.read(64 * 1024)
         if "16" not in encoding and "32" not in encoding:
             check_text(path.name, head)
+        if head.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"  # else the BOM would start the first column's name
     if fmt == "unknown":
         with delimited.open_text(path, encoding, quick=True) as f:
             start = f.read(4096).lstrip()
