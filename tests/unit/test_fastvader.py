@@ -216,6 +216,22 @@ def test_token_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(eng._tokens) <= 50 + 5  # reset happens between texts, never inside one
 
 
+def test_shared_engine_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamlit scores from several threads with one engine; cache resets from
+    # one thread must not make another miss a negation.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vocsrc.sentiment import fastvader
+
+    monkeypatch.setattr(fastvader, "_TOKEN_CACHE_MAX", 20)
+    eng = FastVader()
+    texts = [f"w{i} isn't{i} good, x{i} NOT{i} bad but w{i} wasn't{i} great" for i in range(400)]
+    want = [REF.polarity_scores(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(eng.polarity_scores, texts))
+    assert got == want
+
+
 # -- property-based ---------------------------------------------------------------
 
 _LEX = sorted(REF.lexicon)

@@ -11,9 +11,13 @@ Where the time goes in the reference (and why this module is faster):
   of every lexicon word (quadratic in length).  Here each distinct raw token is
   stripped and lower-cased once per process (``_TokenCache``).
 * Only lexicon words can carry a non-zero valence, so the rules run for those
-  positions only; every other token simply counts as neutral.
-* The emoji pass walks every character in Python.  No emoji key is ASCII, so ASCII
-  text skips it, and other text uses one compiled character-class regex.
+  positions only; every other token simply counts as neutral.  A lexicon word
+  with no "rule word" (booster, negation, "no", "least", "so"/"this", idiom
+  word) within three words before or two after it keeps its lexicon value
+  (caps aside), so the full rules (``fastvader_rules``) run only for the others.
+* The emoji pass walks every character in Python.  No emoji key is ASCII, so
+  ASCII text skips it; other text runs it only if it holds an emoji character (a
+  set test; a regex character class of all 1,200 emoji was ~100x slower).
 
 Every quirk of the reference is kept on purpose, including its bugs: the "but"
 rule rescales the *first* equal value (``list.index``), "so"/"this" just before a
@@ -24,10 +28,10 @@ to 3/4 decimals gives the same digits.
 
 from __future__ import annotations
 
-from math import fabs, sqrt
 import os
 from functools import lru_cache
 from itertools import compress, count
+from math import fabs, sqrt
 from typing import Any
 
 from vaderSentiment import vaderSentiment as _ref
@@ -95,10 +99,6 @@ class _TokenCache(dict):
         self[token] = word
         return word
 
-    def reset(self) -> None:
-        self.clear()
-        self.rule_words = set(RULE_WORDS)
-
 
 class FastVader:
     """Drop-in for ``SentimentIntensityAnalyzer.polarity_scores`` (same numbers, faster)."""
@@ -126,7 +126,7 @@ class FastVader:
 
     def clear_cache(self) -> None:
         """Forget cached tokens (benchmarks use this to time a cold engine)."""
-        self._tokens.reset()
+        self._tokens = _TokenCache()
 
     def scores_tuple(self, text: str) -> Scores:
         """(neg, neu, pos, compound), exactly as polarity_scores would give them."""
@@ -140,8 +140,9 @@ class FastVader:
             return _ZERO
         cache = self._tokens
         if len(cache) > _TOKEN_CACHE_MAX:
-            # Only between texts: rule_words must stay complete while one is scored.
-            cache.reset()
+            # Replace rather than clear: a text being scored in another thread
+            # keeps a cache whose rule_words stays complete for its words.
+            cache = self._tokens = _TokenCache()
         words = list(map(cache.__getitem__, tokens))
         hits = list(compress(count(), map(self._candidates.__contains__, words)))
         if not hits:
