@@ -73,7 +73,9 @@ def score_texts(
     """(neg, neu, pos, compound) per text, in input order, identical to vaderSentiment.
 
     ``processes=None`` uses every core (os.cpu_count()); ``processes=1`` scores
-    in this process.  ``progress(done, total)`` is called in this process after
+    in this process (as does a daemonic process, which may not start children).
+    A text that makes scoring raise raises RuntimeError (with the worker's
+    traceback) when processes > 1.  ``progress(done, total)`` is called in this process after
     each chunk.  ``start_method`` overrides the multiprocessing start method.
     """
     texts = texts if isinstance(texts, list) else list(texts)
@@ -83,6 +85,8 @@ def score_texts(
     if processes is None:
         processes = os.cpu_count() or 1
     processes = max(1, min(int(processes), len(bounds)))
+    if mp.current_process().daemon:
+        processes = 1  # a daemonic process (e.g. a Pool worker) may not have children
 
     results: list[Scores] = []
     if processes == 1:
