@@ -27,7 +27,9 @@ def test_small_slice_runs_and_writes_reports(external: Path, tmp_path: Path) -> 
     report = run_evaluation(external, tmp_path / "evaluation", gt_limit=500, sections=("ground_truth", "uci"))
     saved = json.loads((tmp_path / "evaluation" / "report.json").read_text())
     assert saved["ground_truth"]["tweets"]["n"] == 500
-    assert abs(report["ground_truth"]["tweets"]["delta"]) <= 0.01
+    tweets = report["ground_truth"]["tweets"]
+    assert tweets["raw_r"] == pytest.approx(0.87, abs=0.02)
+    assert abs(tweets["delta"]) <= 0.01
     md = (tmp_path / "evaluation" / "report.md").read_text()
     assert "VADER ground truth" in md and "held-out" in md.lower()
     assert 0.5 < report["uci"]["raw_whole"] < 1 and report["uci"]["cx"] >= report["uci"]["raw_whole"] - 0.01

@@ -8,7 +8,10 @@ pre-normalisation sum for a sentence, so adjustments live on the same -4..+4
 scale as VADER's lexicon and are squashed by the same normalisation.
 
 Raw VADER is never changed; only sentences that match a rule are adjusted, so
-plain text scores exactly as before.
+plain text scores exactly as before. Cost: a sentence is tokenised once and its
+words looked up in a trigger index (a phrase needs all its words present, a
+pattern one of its trigger words); only rules that pass run their precompiled
+regex, and on real text most sentences pass none.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Rule:
     phrases: tuple[str, ...]
     patterns: tuple[str, ...]
     triggers: tuple[str, ...]
+    requires: tuple[str, ...]
     negatable: bool
     source: str
     regex: re.Pattern[str]
@@ -63,25 +67,12 @@ class CxLexicon:
     contrast_words: frozenset[str]
     contrast_weight: float
     max_shift: float
-    # word -> indexes of rules that need it; the pre-check is one set lookup per word
-    index: dict[str, tuple[int, ...]]
-    # for phrases ending in a *-word with no other literal word: one small regex of stems
-    stems: re.Pattern[str] | None
-    stem_rules: tuple[int, ...]
+    triggers: TriggerIndex
     contrast_re: re.Pattern[str] | None
 
     def candidates(self, text: str) -> set[int]:
         """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
-        found: set[int] = set()
-        index = self.index
-        for w in set(text.lower().translate(_TOKEN_TABLE).split()):
-            hit = index.get(w)
-            if hit:
-                found.update(hit)
-        if self.stems is not None:
-            for m in self.stems.finditer(text):
-                found.add(self.stem_rules[int(m.lastgroup[1:])])  # type: ignore[index]
-        return found
+        return self.triggers.lookup(text)
 
     def adjustments(self, sentence: str, candidates: set[int] | None = None) -> list[Adjustment]:
         """Rules that fire in one sentence, with the valence each adds."""
@@ -120,7 +111,79 @@ class CxLexicon:
         if shift == 0.0:
             return compound
         shift = max(-self.max_shift, min(self.max_shift, shift))
-        return _normalize(_unnormalize(compound) + shift)
+        return _normalize(unnormalize(compound) + shift)
+
+
+@dataclass(frozen=True)
+class TriggerIndex:
+    """Cheap pre-check shared by CX rules and theme tagging.
+
+    A phrase is a candidate only when all its whole words occur in the text;
+    a pattern when one of its declared trigger words does. Only candidates run
+    their regex, and most sentences have none.
+    """
+
+    # word -> (target, other words that must all be present, words of which one must be)
+    words: dict[str, tuple[tuple[int, frozenset[str], frozenset[str]], ...]]
+    always: frozenset[int]
+    stems: re.Pattern[str] | None  # phrases made only of *-words: one small regex of stems
+    stem_targets: tuple[int, ...]
+
+    def lookup(self, text: str) -> set[int]:
+        toks = set(tokens(text))
+        found = set(self.always)
+        words = self.words
+        for w in toks:
+            entries = words.get(w)
+            if entries:
+                for target, rest, one_of in entries:
+                    if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
+                        found.add(target)
+        if self.stems is not None:
+            for m in self.stems.finditer(text):
+                found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
+        return found
+
+
+def build_triggers(items: Sequence[tuple[Sequence[str], Sequence[str], bool]],
+                   requires: Sequence[Sequence[str]] = ()) -> TriggerIndex:
+    """Index for targets 0..n-1 given (phrases, trigger words, always-run) for each.
+
+    ``requires[i]``, when given and not empty, narrows target i's trigger words:
+    one of those words must be present too (phrases are unaffected).
+    """
+    words: dict[str, dict[int, set[tuple[frozenset[str], frozenset[str]]]]] = {}
+    always: set[int] = set()
+    stems: list[str] = []
+    stem_targets: list[int] = []
+
+    def add(word: str, target: int, rest: frozenset[str], one_of: frozenset[str] = frozenset()) -> None:
+        words.setdefault(word, {}).setdefault(target, set()).add((rest, one_of))
+
+    for target, (phrases, triggers, run_always) in enumerate(items):
+        if run_always:
+            always.add(target)
+        need = frozenset(requires[target]) if target < len(requires) else frozenset()
+        for t in triggers:
+            add(t, target, frozenset(), need)
+        for p in phrases:
+            whole = [w for part in p.lower().split() if not part.endswith("*") for w in tokens(part)]
+            if whole:
+                key = max(whole, key=len)  # longer words are rarer: fewer lookups succeed
+                add(key, target, frozenset(whole) - {key})
+            else:
+                first = p.lower().split()[0][:-1]
+                stems.append((tokens(first) or [first])[0])
+                stem_targets.append(target)
+    flat = {}
+    for w, by_target in words.items():
+        entries = []
+        for target, conds in by_target.items():
+            # a target reachable with no extra words needs no other entry for this word
+            free = (frozenset(), frozenset())
+            entries.extend([(target, *free)] if free in conds else [(target, *c) for c in conds])
+        flat[w] = tuple(entries)
+    return TriggerIndex(flat, frozenset(always), stem_regex(stems), tuple(stem_targets))
 
 
 _TOKEN_TABLE = {c: " " for c in range(128) if not (97 <= c <= 122 or 65 <= c <= 90 or c == 39)}
@@ -139,7 +202,8 @@ def _negated(before: list[str], negations: frozenset[str], window: int) -> bool:
     return False
 
 
-def _unnormalize(compound: float) -> float:
+def unnormalize(compound: float) -> float:
+    """A compound score back on VADER's raw (summed valence) scale."""
     # inverse of VADER's x / sqrt(x^2 + alpha); clipped because VADER rounds to +-1.0
     c = max(-0.9999, min(0.9999, compound))
     return c * math.sqrt(ALPHA / (1.0 - c * c))
@@ -217,7 +281,7 @@ def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dic
     raw_rules = data.get("rules", {})
     if not isinstance(raw_rules, dict):
         raise ConfigError(file, "rules", "must be a table of [rules.<name>] tables")
-    allowed = {"description", "valence", "phrases", "patterns", "triggers", "negatable", "replace"}
+    allowed = {"description", "valence", "phrases", "patterns", "triggers", "requires", "negatable", "replace"}
     for name, body in raw_rules.items():
         where = f"rules.{name}"
         if not _KEY.match(name):
@@ -247,13 +311,14 @@ def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dic
                 raise ConfigError(file, f"{where}.patterns[{i}]", "use (?:...) groups, not capturing groups")
             expanded.append(p)
         rule["patterns"] = tuple(expanded)
-        trig = _str_list(body.get("triggers", []), file, f"{where}.triggers")
-        for i, t in enumerate(trig):
-            if tokens(t) != [t]:
-                raise ConfigError(file, f"{where}.triggers[{i}]", "a trigger is one lower-case word (letters, ')")
-        if expanded and not trig:
+        for field in ("triggers", "requires"):
+            words = _str_list(body.get(field, []), file, f"{where}.{field}")
+            for i, t in enumerate(words):
+                if tokens(t) != [t]:
+                    raise ConfigError(file, f"{where}.{field}[{i}]", "must be one lower-case word (letters, ')")
+            rule[field] = words
+        if expanded and not rule["triggers"]:
             raise ConfigError(file, f"{where}.triggers", "rules with patterns need triggers: words every match contains")
-        rule["triggers"] = trig
         for flag in ("negatable", "replace"):
             if flag in body:
                 if not isinstance(body[flag], bool):
@@ -269,7 +334,7 @@ def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dic
             raise ConfigError(file, where, "empty phrase")
         valence = _number(val, file, where, -4.0, 4.0)
         rules["lex_" + re.sub(r"\W+", "_", phrase.strip().lower())] = {
-            "source": file, "valence": valence, "phrases": (phrase,), "patterns": (), "triggers": (),
+            "source": file, "valence": valence, "phrases": (phrase,), "patterns": (), "triggers": (), "requires": (),
             "description": f"lexicon entry '{phrase}'", "replace": True,
         }
     return rules
@@ -355,46 +420,24 @@ def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bo
                 old["phrases"] = old["phrases"] + rule["phrases"]
                 old["patterns"] = old["patterns"] + rule["patterns"]
                 old["triggers"] = old["triggers"] + rule["triggers"]
+                old["requires"] = old["requires"] + rule["requires"]
                 for k in ("valence", "description", "negatable"):
                     if k in rule:
                         old[k] = rule[k]
                 old["source"] = f"{old['source']} + {file}"
                 merged[name] = old
     rules: list[Rule] = []
-    index: dict[str, set[int]] = {}
-    stems: list[str] = []
-    stem_rules: list[int] = []
     for name, r in merged.items():
         if r["valence"] == 0.0 or not (r["phrases"] or r["patterns"]):
             continue
-        n = len(rules)
-        regex = alternation(r["phrases"], r["patterns"])
         rules.append(Rule(name, r.get("description", ""), r["valence"], r["phrases"], r["patterns"],
-                          r["triggers"], r.get("negatable", True), r["source"], regex))
-        for t in r["triggers"]:
-            index.setdefault(t, set()).add(n)
-        for p in r["phrases"]:
-            word = _phrase_trigger(p)
-            if word.endswith("*"):
-                stems.append(word[:-1])
-                stem_rules.append(n)
-            else:
-                index.setdefault(word, set()).add(n)
-    stem_re = stem_regex(stems)
+                          r["triggers"], r["requires"], r.get("negatable", True), r["source"],
+                          alternation(r["phrases"], r["patterns"])))
+    index = build_triggers([(r.phrases, r.triggers, False) for r in rules], [r.requires for r in rules])
+    contrast = alternation(sorted(settings["contrast_words"]), ()) if settings["contrast_words"] else None
     return CxLexicon(tuple(rules), tuple(str(f) for f in files), settings["negations"],
                      settings["negation_window"], settings["contrast_words"],
-                     settings["contrast_weight"], settings["max_shift"],
-                     {w: tuple(sorted(ix)) for w, ix in index.items()}, stem_re, tuple(stem_rules),
-                     alternation(sorted(settings["contrast_words"]), ()) if settings["contrast_words"] else None)
-
-
-def _phrase_trigger(phrase: str) -> str:
-    """The word a phrase's pre-check looks for: its longest whole word, else a ``stem*``."""
-    words = [w for part in phrase.lower().split() if not part.endswith("*") for w in tokens(part)]
-    if words:
-        return max(words, key=len)
-    first = phrase.lower().split()[0]
-    return (tokens(first[:-1]) or [first[:-1]])[0] + "*"
+                     settings["contrast_weight"], settings["max_shift"], index, contrast)
 
 
 @lru_cache(maxsize=8)

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import ALPHA, CxLexicon, _unnormalize, default_lexicon
+from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
 from vocsrc.sentiment.engine import raw_analyzer
 
 POS_THRESHOLD = 0.05
@@ -146,7 +146,7 @@ def combine(sentences: Sequence[SentenceScore], neg_weight: float = NEG_WEIGHT) 
         return 0.0
     x = 0.0
     for s in sentences:
-        v = _unnormalize(s.cx)
+        v = unnormalize(s.cx)
         x += v * neg_weight if v < 0 else v
     return round(x / math.sqrt(x * x + ALPHA * len(sentences)), 4)
 
@@ -206,6 +206,14 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
     )
 
 
+def _cores() -> int:
+    # the cores this process may run on, which in a container can be fewer than the machine has
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _score_chunk(texts: list[str]) -> list[TextScore]:
     return [score_document(t) for t in texts]
 
@@ -222,7 +230,7 @@ def score_many(
     """
     items = [t if isinstance(t, str) else "" for t in texts]
     total = len(items)
-    procs = processes if processes is not None else (os.cpu_count() or 1)
+    procs = processes if processes is not None else _cores()
     chunks = [items[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
     results: list[TextScore] = []
     if procs <= 1 or total < _PARALLEL_MIN:

@@ -1,9 +1,9 @@
 """Tag texts with every theme of the bank they mention.
 
 Each theme compiles to one regex alternation. Before running it we look the
-text's words up in an index of trigger words (each phrase's longest word, plus
-declared triggers), so a theme's regex only runs on texts that could match it;
-most texts only run two or three of them.
+text's words up in a trigger index (a phrase needs all its words present, a
+pattern one of its declared triggers), so a theme's regex only runs on texts
+that could match it; most texts run two or three of them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import _phrase_trigger, alternation, stem_regex, tokens
+from vocsrc.sentiment.cx import TriggerIndex, alternation, build_triggers
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -21,34 +21,14 @@ class CompiledBank:
     keys: tuple[str, ...]
     parents: tuple[str | None, ...]
     regexes: tuple[re.Pattern[str], ...]
-    index: dict[str, tuple[int, ...]]
-    always: tuple[int, ...]  # themes whose patterns declare no triggers: always run
-    stems: re.Pattern[str] | None
-    stem_themes: tuple[int, ...]
+    triggers: TriggerIndex
 
 
 def compile_bank(bank: ThemeBank) -> CompiledBank:
-    regexes = []
-    index: dict[str, set[int]] = {}
-    always = []
-    stems: list[str] = []
-    stem_themes: list[int] = []
-    for i, t in enumerate(bank.themes):
-        regexes.append(alternation(t.phrases, t.patterns))
-        if t.patterns and not t.triggers:
-            always.append(i)
-        for w in t.triggers:
-            index.setdefault(w, set()).add(i)
-        for p in t.phrases:
-            word = _phrase_trigger(p)
-            if word.endswith("*"):
-                stems.append(word[:-1])
-                stem_themes.append(i)
-            else:
-                index.setdefault(word, set()).add(i)
-    stem_re = stem_regex(stems)
-    return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes), tuple(regexes),
-                        {w: tuple(sorted(v)) for w, v in index.items()}, tuple(always), stem_re, tuple(stem_themes))
+    # a theme with patterns but no declared triggers cannot be pre-checked: always run it
+    index = build_triggers([(t.phrases, t.triggers, bool(t.patterns and not t.triggers)) for t in bank.themes])
+    return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
+                        tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index)
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
@@ -69,14 +49,7 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
     if not isinstance(text, str) or not text:
         return []
     cb = _compiled(bank or default_bank())
-    found: set[int] = set(cb.always)
-    for w in set(tokens(text)):
-        hit = cb.index.get(w)
-        if hit:
-            found.update(hit)
-    if cb.stems is not None:
-        for m in cb.stems.finditer(text):
-            found.add(cb.stem_themes[int(m.lastgroup[1:])])  # type: ignore[index]
+    found = cb.triggers.lookup(text)
     if not found:
         return []
     text = text.replace("\u2019", "'")
