@@ -101,8 +101,28 @@ def test_crlf_embedded_newlines_and_blank_lines_keep_line_numbers(tmp_path: Path
 
 
 def test_cr_only_line_endings(tmp_path: Path) -> None:
-    table = open_table(write(tmp_path, "a.csv", "a,b\r1,2\r3,4\r"))
+    table = open_table(write(tmp_path, "a.csv", "a;b\r1;2\r3;4\r"))
+    assert table.delimiter == ";"
     assert read_all(table) == ([2, 3], [["1", "2"], ["3", "4"]])
+
+
+def test_one_column_of_comments_is_not_split_on_their_commas(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "c.txt", "comment\nhello, world\nfine; thanks, bye\n"))
+    assert table.columns == ["comment"]
+    assert read_all(table)[1] == [["hello, world"], ["fine; thanks, bye"]]
+
+
+def test_header_cells_with_line_breaks(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", '"Overall\r\nscore",Comment\n9,ok\n'))
+    assert table.columns == ["Overall score", "Comment"]
+    assert read_all(table)[0] == [3]
+
+
+def test_non_western_legacy_encoding_is_refused_not_garbled(tmp_path: Path) -> None:
+    path = write(tmp_path, "ru.csv", "имя,отзыв\nИван,Очень хорошо\n".encode("cp1251"))
+    with pytest.raises(ImportFailed, match="not UTF-8"):
+        open_table(path)
+    assert read_all(open_table(path, encoding="cp1251"))[1] == [["Иван", "Очень хорошо"]]
 
 
 def test_nel_in_a_field_is_data_not_a_line_break(tmp_path: Path) -> None:
@@ -132,6 +152,16 @@ def test_a_10_mb_field_is_read(tmp_path: Path) -> None:
     lines, rows = read_all(table)
     assert lines == [2, 4]
     assert len(rows[0][1]) == len(big) + 4 and rows[1] == ["2", "small"]
+
+
+def test_a_field_over_the_limit_fails_plainly(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,"' + "x" * 300_000 + "\n")
+    limit = csv.field_size_limit(100_000)  # stands in for 64 MB, to keep the test fast
+    try:
+        with pytest.raises(ImportFailed, match="line 2: a field is larger than"):
+            read_all(open_table(path))
+    finally:
+        csv.field_size_limit(limit)
 
 
 def test_problem_raw_text_is_exact_for_multiline_records(tmp_path: Path) -> None:

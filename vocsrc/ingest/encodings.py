@@ -20,6 +20,8 @@ CHUNK = 1 << 20
 HEAD = 64 * 1024
 MIXED = "utf-8+cp1252"
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_HIGH = bytes(range(0x80, 0x100))
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # Control characters no text export contains. Tab, LF, CR, FF and ESC are
 # fine, and so is VT: FileMaker writes it for a line break inside a field.
 _CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}))
@@ -129,14 +131,25 @@ def _fallback(f: BinaryIO, quick: bool) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
     undefined = False
     extra_bytes = 0  # bytes beyond one per character: valid multi-byte UTF-8
+    high = letters = 0
     while True:
         chunk = f.read(CHUNK)
         text = decoder.decode(chunk, final=not chunk)
         extra_bytes += len(chunk) - len(text)
         if not undefined and any(b in chunk for b in _CP1252_UNDEFINED):
             undefined = True
+        high += len(chunk) - len(chunk.translate(None, _HIGH))
+        letters += len(chunk) - len(chunk.translate(None, _ASCII_LETTERS))
         if not chunk or quick:
             break
     if extra_bytes > 0:
         return MIXED
+    if high > 0.3 * (high + letters):
+        # Western text has an accent here and there; this dense it is Cyrillic,
+        # Greek or Asian text in a legacy code page, which cp1252 would garble.
+        raise ImportFailed(
+            getattr(f, "name", "file").rsplit("/", 1)[-1],
+            "the text is not UTF-8 and not Western European (cp1252); save it as UTF-8"
+            " (Excel: 'CSV UTF-8') or give its encoding",
+        )
     return "latin-1" if undefined else "cp1252"

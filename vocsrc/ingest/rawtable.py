@@ -80,7 +80,8 @@ def header_names(rows: Sequence[Sequence[Cell]], width: int) -> list[str]:
 
 
 def unique_names(names: Sequence[str | None]) -> list[str]:
-    """Stripped names; blanks become 'column_N'; repeats get '_2', '_3'.
+    """Stripped names (inner whitespace runs become one space); blanks become
+    'column_N'; repeats get '_2', '_3'.
 
     Compared case-insensitively because the store (DuckDB) treats 'Score' and
     'score' as the same column name.
@@ -88,8 +89,9 @@ def unique_names(names: Sequence[str | None]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for i, name in enumerate(names, start=1):
-        # A BOM left by a file opened with plain 'utf-8' is not part of a name.
-        base = (name or "").strip().lstrip("\ufeff").strip() or f"column_{i}"
+        # A BOM left by a file opened with plain 'utf-8' is not part of a
+        # name; nor is a line break inside a quoted header cell.
+        base = " ".join((name or "").lstrip("\ufeff").split()) or f"column_{i}"
         candidate, k = base, 2
         while candidate.lower() in seen:
             candidate, k = f"{base}_{k}", k + 1

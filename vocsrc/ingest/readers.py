@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vocsrc.errors import ImportFailed
-from vocsrc.ingest import delimited, structured, xlsx
+from vocsrc.ingest import delimited, sniff, structured, xlsx
 from vocsrc.ingest.encodings import check_encoding_name, check_text, detect_encoding
 from vocsrc.ingest.rawtable import RawBatch, RawTable, RowProblem
 
@@ -41,7 +41,7 @@ _NOT_TABLES = {".html", ".htm", ".xml", ".doc", ".docx", ".pptx", ".pdf", ".zip"
 
 def _json_kind(path: Path, encoding: str) -> str:
     """'json' for one document, 'ndjson' for one object per line."""
-    with delimited.open_text(path, encoding, quick=True) as f:
+    with sniff.open_text(path, encoding, quick=True) as f:
         first = ""
         for line in f:
             if line.strip():
@@ -134,7 +134,7 @@ def _open(
         if head.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name == "utf-8":
             encoding = "utf-8-sig"  # else the BOM would start the first column's name
     if fmt == "unknown":
-        with delimited.open_text(path, encoding, quick=True) as f:
+        with sniff.open_text(path, encoding, quick=True) as f:
             start = f.read(4096).lstrip()
         fmt = _json_kind(path, encoding) if start[:1] in ("[", "{") else "csv"
     elif fmt == "json":
@@ -144,7 +144,7 @@ def _open(
     if fmt == "ndjson":
         return structured.open_ndjson(path, encoding, batch_size, quick, preview_rows)
 
-    layout, sample, complete = delimited.layout_for(
+    layout, sample, complete = sniff.layout_for(
         path,
         encoding,
         delimiter=delimiter,

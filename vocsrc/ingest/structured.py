@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vocsrc.errors import ImportFailed
-from vocsrc.ingest.delimited import open_text
+from vocsrc.ingest.sniff import open_text
 from vocsrc.ingest.rawtable import Cell, RawBatch, RawTable, RowProblem, cell_text, unique_names
 
 
