@@ -11,6 +11,9 @@ PAGES = {
     "Explore": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/move_the_middle.py", title="Move the middle", icon=":material/swap_vert:"),
+        st.Page("pages/score_vs_text.py", title="Score versus text", icon=":material/compare_arrows:"),
+        st.Page("pages/segments.py", title="Segments", icon=":material/view_module:"),
+        st.Page("pages/customers.py", title="Customers", icon=":material/group:"),
     ],
     "Manage": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),

@@ -42,6 +42,11 @@ if cmp.a is not None:
                "adjusted-Wald z test for NPS · 95%")
     chart_with_downloads(charts.migration_chart(cmp.migration, metric, caption), f"migration_{metric}")
 
+if metric == "sentiment":
+    st.caption("The middle of text sentiment is the neutral comments; choose a score metric to split "
+               "its middle by what the comments say.")
+    st.stop()
+
 st.header("The movable middle")
 split = query(middle.movable_middle, filters, metric)
 if split.n_with_text == 0:
@@ -55,30 +60,29 @@ else:
                    "middle responses with a comment")
     st.caption(f"n = {split.n_with_text:,} middle responses with a comment · {filters.describe()} · "
                f"lean = {text_score_note()} (positive = leaning up)")
-    cond = middle.band_condition(metric, split.band) if metric != "sentiment" else "true"
+    cond = middle.band_condition(metric, split.band)
     up, down = st.tabs(["Leaning up", "Leaning down"])
     with up:
         verbatim_list(query(middle.verbatims, filters, cond, 6, 7, "cx", "positive"))
     with down:
         verbatim_list(query(middle.verbatims, filters, cond, 6, 7, "cx", "negative"))
 
-if metric != "sentiment":
-    st.header("Headroom")
-    share = st.slider("Share of the middle that moves to the top band", 0, 50, 10, step=5, format="%d%%")
-    st.markdown(describe_headroom(headroom(metric, query(middle.total_distribution, filters, metric), share / 100)))
-    st.caption(f"n = {n_all:,} · {periods[0]} to {periods[-1]} · arithmetic on the observed band counts, not a forecast")
+st.header("Headroom")
+share = st.slider("Share of the middle that moves to the top band", 0, 50, 10, step=5, format="%d%%")
+st.markdown(describe_headroom(headroom(metric, query(middle.total_distribution, filters, metric), share / 100)))
+st.caption(f"n = {n_all:,} · {periods[0]} to {periods[-1]} · arithmetic on the observed band counts, not a forecast")
 
-    st.header("What holds the middle back")
-    themes = query(middle.middle_themes, filters, metric)
-    if themes.empty:
-        st.info("Too few themed comments to compare the middle with the top band.")
-    else:
-        st.dataframe(themes[["theme", "middle_share", "top_share", "difference", "p_value", "over_represented"]],
-                     width="stretch", hide_index=True, column_config={
-                         "middle_share": st.column_config.NumberColumn("Middle mentioning", format="percent"),
-                         "top_share": st.column_config.NumberColumn("Top band mentioning", format="percent"),
-                         "difference": st.column_config.NumberColumn("Difference", format="percent"),
-                         "p_value": st.column_config.NumberColumn("p", format="%.4f"),
-                         "over_represented": st.column_config.CheckboxColumn("Beyond noise (BH)")})
-        st.caption(f"n = {int(themes['n_middle'].iloc[0]):,} middle and {int(themes['n_top'].iloc[0]):,} top-band "
-                   "comments · share mentioning each theme · two-proportion z test, Benjamini-Hochberg at 5%")
+st.header("What holds the middle back")
+themes = query(middle.middle_themes, filters, metric)
+if themes.empty:
+    st.info("Too few themed comments to compare the middle with the top band.")
+else:
+    st.dataframe(themes[["theme", "middle_share", "top_share", "difference", "p_value", "over_represented"]],
+                 width="stretch", hide_index=True, column_config={
+                     "middle_share": st.column_config.NumberColumn("Middle mentioning", format="percent"),
+                     "top_share": st.column_config.NumberColumn("Top band mentioning", format="percent"),
+                     "difference": st.column_config.NumberColumn("Difference", format="percent"),
+                     "p_value": st.column_config.NumberColumn("p", format="%.4f"),
+                     "over_represented": st.column_config.CheckboxColumn("Beyond noise (BH)")})
+    st.caption(f"n = {int(themes['n_middle'].iloc[0]):,} middle and {int(themes['n_top'].iloc[0]):,} top-band "
+               "comments · share mentioning each theme · two-proportion z test, Benjamini-Hochberg at 5%")

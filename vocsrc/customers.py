@@ -72,3 +72,22 @@ def customer_totals(con: duckdb.DuckDBPyConnection, filters: Filters, metric: st
     row = frame.iloc[0].to_dict()
     row["responses_without_id"] = int(no_id)
     return row
+
+
+def presentable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Customer view columns with plain names that never confuse customers with responses."""
+    if frame.empty:
+        return frame
+    out = pd.DataFrame({
+        "Function": frame["group"],
+        "Customers": frame["customers"],
+        "Responses": frame["responses"],
+        "Customers really happy": (frame["really_happy_share"] * 100).round(1).astype(str) + "% ("
+        + (frame["really_happy_low"] * 100).round(1).astype(str) + "–"
+        + (frame["really_happy_high"] * 100).round(1).astype(str) + "%)",
+        "Customers with 2+ answers": frame["repeat_customers"],
+        "Moved up": frame["moved_up"],
+        "Stayed": frame["stayed"],
+        "Moved down": frame["moved_down"],
+    })
+    return out

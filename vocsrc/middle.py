@@ -226,3 +226,16 @@ def total_distribution(con: duckdb.DuckDBPyConnection, filters: Filters, metric:
 
     frame = distribution(con, filters, metric)
     return {(s if metric == "sentiment" else int(s)): int(n) for s, n in zip(frame["score"], frame["n"])}
+
+
+def disagreement_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per score-versus-text group over all periods: count, base and share."""
+    totals = frame.groupby("group")[["count", "base"]].sum()
+    totals["share"] = totals["count"] / totals["base"].where(totals["base"] > 0)
+    return totals.reindex([g for g in DISAGREEMENTS if g in totals.index])
+
+
+def short_label(group: str) -> str:
+    """'easy lifts: CSAT 3 with positive text' -> 'CSAT 3 with positive text'."""
+    text = group.split(": ", 1)[-1]
+    return text[:1].upper() + text[1:]

@@ -107,3 +107,18 @@ def segment_trends(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str
 def overall_distribution(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str) -> dict:
     frame = distribution(con, filters, metric)
     return dict(zip(frame["score"], frame["n"].astype(int)))
+
+
+DIMENSIONS_COMPARED = ("function", "channel", "product", "region", "source")
+SORTS = {"Middle share": ("middle_share", False), "Lean of the middle": ("lean", True),
+         "Headline": ("headline", False), "Responses": ("n", False)}
+
+
+def sorted_table(table: pd.DataFrame, order: str) -> pd.DataFrame:
+    """The segment table in a chosen order, with presentation columns only."""
+    column, ascending = SORTS[order]
+    shown = table.sort_values(column, ascending=ascending, na_position="last")
+    shown = shown.assign(differs=shown["differs_from_rest"].map({True: "yes", False: "no"})
+                         .where(shown["testable"], "too few to test"))
+    return shown[["group", "n", "headline", "low", "high", "middle_share", "really_happy", "lean", "differs", "solid"]]
+

@@ -6,6 +6,7 @@ carries it. No streamlit here: pages call ``st.altair_chart`` on the result.
 """
 
 from vocsrc.charts.bands import band_share_bars, band_table, distribution_over_time, migration_chart
+from vocsrc.charts.disagreement import disagreement_trend
 from vocsrc.charts.export import chart_to_png, chart_to_svg
 from vocsrc.charts.impact import theme_impact
 from vocsrc.charts.style import BAND_COLOURS, KIND_COLOURS, TONE_COLOURS, band_scale
@@ -20,6 +21,7 @@ __all__ = [
     "band_table",
     "chart_to_png",
     "chart_to_svg",
+    "disagreement_trend",
     "distribution_over_time",
     "headline_trend",
     "migration_chart",

@@ -1,0 +1,55 @@
+"""Page tests run the real app (AppTest) on a small demo store built once per session.
+
+AppTest reruns only the page script after the first run of a multipage app, so
+the sidebar filters (drawn by app.py) are chosen through session state before
+the first run, and each filter set gets its own AppTest.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    from vocsrc.demo_store import build_demo_store
+
+    path = tmp_path_factory.mktemp("pages") / "voc.duckdb"
+    build_demo_store(path, scale=0.1)
+    return path
+
+
+@pytest.fixture
+def store(demo_db, monkeypatch, tmp_path):
+    """A private copy of the demo store, so an import in one test stays in that test."""
+    db = tmp_path / "voc.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.setenv("VOC_DB", str(db))
+    monkeypatch.setenv("VOC_MAPPINGS", str(tmp_path / "mappings"))
+    return db
+
+
+def open_page(page: str | None = None, **filters: list[str]) -> AppTest:
+    """Run the app with sidebar filters chosen, then go to ``page`` (None: the default page)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for dim, values in filters.items():
+        at.session_state[f"flt_{dim}"] = values
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_value(at: AppTest, label: str) -> str:
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r}; have {[m.label for m in at.metric]}")
