@@ -59,7 +59,9 @@ def test_negated_cx_phrase_does_not_fire() -> None:
     ("Nobody got back to me.", "no_response"), ("They said they would call but never did.", "broken_promise"),
     ("I was charged twice.", "money_problem"), ("Still no refund.", "money_problem"),
     ("It stopped working.", "product_failure"), ("The zip broke after a week.", "product_failure"),
-    ("I am still waiting.", "still_waiting"),
+    ("I am still waiting.", "still_waiting"), ("No one picks up the phone.", "cannot_reach"),
+    ("Submitted for the third time.", "nth_time"), ("Thanks for nothing.", "sarcastic_thanks"),
+    ("They promised to call back.", "promise_language"), ("I have not had a response yet.", "no_reply"),
 ])
 def test_default_rules_cover_the_issue_families(text: str, rule: str) -> None:
     fired = [a.rule for a in default_lexicon().adjustments(text)]
