@@ -28,6 +28,7 @@ import csv
 import os
 import random
 import re
+import resource
 import statistics
 import sys
 import time
@@ -114,27 +115,61 @@ def narratives(external: Path, n: int, seed: int) -> list[str]:
 # -- timing ---------------------------------------------------------------------
 
 
+def _cpu() -> float:
+    # Children count once waited for, which score_texts does before returning.
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+@dataclass
+class Timing:
+    wall: float  # median wall-clock seconds over the rounds
+    cpu: float  # median CPU seconds (all processes) over the rounds
+
+
 def interleaved_medians(
     runners: dict[str, Callable[[], object]], repeats: int
-) -> tuple[dict[str, float], dict[str, object]]:
-    """Median seconds per runner over `repeats` rounds, and each runner's first result."""
-    times: dict[str, list[float]] = {name: [] for name in runners}
+) -> tuple[dict[str, Timing], dict[str, object]]:
+    """Median wall and CPU seconds per runner over `repeats` rounds, and each runner's first result.
+
+    Runners take turns within each round, so a burst of load from other
+    processes hits all of them rather than one.
+    """
+    walls: dict[str, list[float]] = {name: [] for name in runners}
+    cpus: dict[str, list[float]] = {name: [] for name in runners}
     first: dict[str, object] = {}
     for _ in range(repeats):
         for name, run in runners.items():
-            t0 = time.perf_counter()
+            c0, t0 = _cpu(), time.perf_counter()
             result = run()
-            times[name].append(time.perf_counter() - t0)
+            walls[name].append(time.perf_counter() - t0)
+            cpus[name].append(_cpu() - c0)
             first.setdefault(name, result)
-    return {name: statistics.median(ts) for name, ts in times.items()}, first
+    timings = {
+        name: Timing(statistics.median(walls[name]), statistics.median(cpus[name]))
+        for name in runners
+    }
+    return timings, first
 
 
-def print_table(title: str, n: int, medians: dict[str, float], baseline: str) -> None:
+def print_table(title: str, n: int, timings: dict[str, Timing], baseline: str) -> None:
     print(f"\n{title}")
-    print(f"  {'engine':<34}{'texts/s':>12}{'median s':>11}{'vs plain':>10}")
-    base = medians[baseline]
-    for name, secs in medians.items():
-        print(f"  {name:<34}{n / secs:>12,.0f}{secs:>11.3f}{base / secs:>9.2f}x")
+    print(f"  {'engine':<38}{'texts/s':>10}{'wall s':>9}{'cpu s':>8}{'vs plain':>10}")
+    base = timings[baseline].wall
+    for name, t in timings.items():
+        print(f"  {name:<38}{n / t.wall:>10,.0f}{t.wall:>9.3f}{t.cpu:>8.3f}{base / t.wall:>9.2f}x")
+
+
+def load_note() -> str:
+    try:
+        one_minute = os.getloadavg()[0]
+    except OSError:
+        return "load average unavailable"
+    note = f"load average {one_minute:.2f} on {os.cpu_count()} cores"
+    if one_minute > 0.5:
+        note += " (other processes are busy: multi-process figures will understate)"
+    return note
 
 
 # -- sections ---------------------------------------------------------------------
@@ -172,20 +207,23 @@ def section_fastvader(args: argparse.Namespace) -> list[Target]:
             engine.clear_cache()  # forked workers inherit the parent's engine
             return score_texts(texts, processes=procs)
 
-        medians, results = interleaved_medians(
+        print(f"\n[{kind}] before: {load_note()}")
+        timings, results = interleaved_medians(
             {plain: run_plain, one: run_one, many: run_many}, args.repeats
         )
         identical = results[plain] == results[one] == results[many]
         print_table(
             f"{kind}: {len(texts):,} texts, mean {mean_len:,.0f} chars, "
             f"median of {args.repeats} rounds; scores identical: {identical}",
-            len(texts), medians, plain,
+            len(texts), timings, plain,
         )
+        print(f"  after: {load_note()}")
         if not identical:
             targets.append(Target(f"{kind}: scores identical to vaderSentiment", 0.0, 1.0))
-        targets.append(Target(f"{kind}: 1 process >= 3x", medians[plain] / medians[one], 3.0))
+        base = timings[plain].wall
+        targets.append(Target(f"{kind}: 1 process >= 3x", base / timings[one].wall, 3.0))
         targets.append(
-            Target(f"{kind}: {procs} processes >= 5x", medians[plain] / medians[many], 5.0)
+            Target(f"{kind}: {procs} processes >= 5x", base / timings[many].wall, 5.0)
         )
     return targets
 
@@ -197,9 +235,9 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], list[Target]]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--short", type=int, default=30_000, help="short comments (~100 chars)")
-    ap.add_argument("--long", type=int, default=3_000, help="narratives (~1,000 chars)")
-    ap.add_argument("--repeats", type=int, default=5, help="timed rounds per engine")
+    ap.add_argument("--short", type=int, default=20_000, help="short comments (~100 chars)")
+    ap.add_argument("--long", type=int, default=2_000, help="narratives (~1,000 chars)")
+    ap.add_argument("--repeats", type=int, default=7, help="timed rounds per engine")
     ap.add_argument("--processes", type=int, default=2, help="processes for score_texts")
     ap.add_argument("--seed", type=int, default=20141117)
     ap.add_argument("--external", type=Path, default=DEFAULT_EXTERNAL)
