@@ -133,12 +133,11 @@ class TriggerIndex:
         toks = set(tokens(text))
         found = set(self.always)
         words = self.words
-        for w in toks:
-            entries = words.get(w)
-            if entries:
-                for target, rest, one_of in entries:
-                    if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
-                        found.add(target)
+        # the set intersection runs in C; only words that are triggers reach the Python loop
+        for w in words.keys() & toks:
+            for target, rest, one_of in words[w]:
+                if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
+                    found.add(target)
         if self.stems is not None:
             for m in self.stems.finditer(text):
                 found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
