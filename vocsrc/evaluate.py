@@ -258,6 +258,15 @@ def run_evaluation(external_dir: Path, out_path: Path | None = None, *, gt_limit
         report["themes"] = airline_theme_report(external_dir)
         report["splits"]["airline_themes"] = "airline bank written on the tuning half; figures for both halves"
 
+    if "themes" in sections:
+        from vocsrc.themes.discovery import distinctive_phrases  # noqa: PLC0415
+
+        air = load_airline(external_dir)
+        tune = air[air["split"] == "tuning"]
+        found = distinctive_phrases(tune.loc[tune["airline_sentiment"] == "negative", "text"].tolist(),
+                                    tune.loc[tune["airline_sentiment"] == "positive", "text"].tolist(), n=15)
+        report["discovery"] = [{"phrase": c.phrase, "z": c.z, "neg": c.neg_count, "pos": c.pos_count} for c in found]
+
     if "timing" in sections:
         report["timing"] = timing(external_dir)
 
@@ -397,6 +406,10 @@ def render_markdown(r: dict[str, Any]) -> str:
             out.append(f"| {reason} | {v['theme']} | {v['n']} | {_f(v['precision'])} | {_f(v['recall'])} | "
                        f"{_f(tv['precision'])} / {_f(tv['recall'])} |")
         out += ["", f"Held-out tweets with no theme: {t['holdout_untagged_share']:.1%}.", ""]
+    if "discovery" in r:
+        out += ["## Theme discovery example", "", "Phrases most distinctive of negative versus positive airline "
+                "tweets (tuning half; log-odds with an informative Dirichlet prior, Monroe et al. 2008): "
+                + ", ".join(f"{d['phrase']} (z {d['z']:.1f}, {d['neg']}/{d['pos']})" for d in r["discovery"]) + ".", ""]
     if "timing" in r:
         tm = r["timing"]
         out += ["## Cost per text (ms)", "", "| text | raw (engine) | raw (vaderSentiment) | CX rules | full document |",
