@@ -166,6 +166,8 @@ EDGE_CASES = [
     "good good good good good good good good good good good good good good good",
     "LOL", "lol LOL lol", "A", "I", "I am HAPPY", "HAPPY", "HAPPY SAD", "happy SAD",
     "no GOOD", "NO GOOD", "NO good bad", "1 2 3", "12:30 pm", "$100 refund!!!",
+    "\ud83d good \ude00", "good\x00bad", "NO\u0301 GOOD good", "GOOD\u0130 bad", "great\u200bbad",
+    "\u00ad good", "\u2028 great \u2029", "😁😁😁!!!!!!!!!", "🇺🇸🇺🇸 USA", "I   LOVE it",
 ]
 
 
