@@ -106,6 +106,45 @@ def test_cr_only_line_endings(tmp_path: Path) -> None:
     assert read_all(table) == ([2, 3], [["1", "2"], ["3", "4"]])
 
 
+def test_line_numbers_across_runs_of_mixed_records(tmp_path: Path) -> None:
+    parts = ["id,text,score\r\n"]
+    for i in range(3000):
+        if i % 101 == 0:
+            parts.append("\r\n")
+        text = f'"para {i}\r\nmore, text\nend"' if i % 37 == 0 else f"text {i}"
+        parts.append(f"{i},{text},{i % 11}\r\n" if i % 53 else f"{i},{text}\r\n")
+    path = write(tmp_path, "m.csv", "".join(parts))
+    table = open_table(path, batch_size=700)
+    lines, rows = read_all(table)
+    expected, _ = independent_count(path)
+    assert len(rows) == 3000 and table.blank_records == expected - 3000
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        truth, prev = [], reader.line_num
+        for record in reader:
+            if record:
+                truth.append(prev + 1)
+            prev = reader.line_num
+    assert lines == truth
+    assert rows[37] == ["37", "para 37\r\nmore, text\nend", "4"] and rows[53][2] is None
+
+
+def test_cr_only_multiline_field(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path, "a.csv", 'a,b\r1,"x\ry"\r2,z\r'))
+    assert read_all(table) == ([2, 4], [["1", "x\ry"], ["2", "z"]])
+
+
+def test_collector_state_is_restored(tmp_path: Path) -> None:
+    import gc
+
+    table = open_table(write(tmp_path, "a.csv", "a\n" + "x\n" * 100), batch_size=10)
+    batches = table.batches()
+    next(batches)
+    batches.close()  # type: ignore[attr-defined]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_one_column_of_comments_is_not_split_on_their_commas(tmp_path: Path) -> None:
     table = open_table(write(tmp_path, "c.txt", "comment\nhello, world\nfine; thanks, bye\n"))
     assert table.columns == ["comment"]
