@@ -338,6 +338,22 @@ def test_xlsx_merged_group_header_is_detected(tmp_path: Path) -> None:
         assert read_all(table) == ([3, 4], [["1", "9", "4", "great"], ["2", "3", None, None]])
 
 
+def test_xlsx_merged_data_cells_fill_the_rows_they_cover(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Region", "Store", "Comment"])
+    ws.append(["EU", "Paris", "ok"])
+    ws.append([None, "Rome", "slow"])
+    ws.append(["US", "Boston", None])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B4:C4")
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    table = open_table(path)
+    assert table.header_rows == 1
+    assert read_all(table)[1] == [["EU", "Paris", "ok"], ["EU", "Rome", "slow"], ["US", "Boston", "Boston"]]
+
+
 def test_xlsx_values_sheets_and_ragged_rows(tmp_path: Path) -> None:
     wb = Workbook()
     wb.active.append(["other"])

@@ -6,6 +6,8 @@ from the sheet's XML ourselves and give every column a merged header cell
 spans its value. If ``header_rows`` is 1 but the first header row has a cell
 merged across columns, that row is a group header over a second row of
 sub-headers, so the header is taken as 2 rows ('Scores / NPS').
+Merged cells in the data (a 'Region' cell merged down over its rows) fill
+every cell they cover too: each of those rows belongs to that region.
 """
 
 from __future__ import annotations
@@ -76,11 +78,30 @@ def _merges(path: Path, ws: Any) -> list[Merge]:
     return merges
 
 
-def _values(row: tuple[Any, ...]) -> list[Cell]:
+def _values(row: tuple[Any, ...], spans: list[Merge] | None = None, anchors: dict[Merge, Cell] | None = None) -> list[Cell]:
     cells = [cell_text(v, EXCEL_DIGITS) for v in row]
+    for span in spans or ():
+        c1, r1, c2, r2 = span
+        assert anchors is not None
+        if span not in anchors:  # the merge's first row holds its value
+            anchors[span] = cells[c1 - 1] if c1 - 1 < len(cells) else None
+        if len(cells) < c2:
+            cells.extend([None] * (c2 - len(cells)))
+        cells[c1 - 1 : c2] = [anchors[span]] * (c2 - c1 + 1)
     while cells and cells[-1] is None:
         cells.pop()
     return cells
+
+
+def _data_spans(merges: list[Merge], after_row: int) -> dict[int, list[Merge]]:
+    """Sheet row -> the merges below the header that cover it."""
+    spans: dict[int, list[Merge]] = {}
+    for span in merges:
+        c1, r1, c2, r2 = span
+        if r1 > after_row:
+            for r in range(r1, r2 + 1):
+                spans.setdefault(r, []).append(span)
+    return spans
 
 
 def _header(rows: Iterator[tuple[int, tuple[Any, ...]]], header_rows: int, merges: list[Merge]) -> tuple[list[list[Cell]], int, int]:
@@ -131,7 +152,7 @@ def _skip(rows: Iterator[tuple[int, tuple[Any, ...]]], count: int) -> None:
 
 def open_xlsx(path: Path, *, sheet: str | None, header_rows: int, skip_after_header: int, batch_size: int) -> RawTable:
     with _sheet(path, sheet) as ws:
-        merges = _merges(path, ws) if header_rows else []
+        merges = _merges(path, ws)
         rows = _open_rows(ws)
         header, used, _ = _header(rows, header_rows, merges) if header_rows else ([], 0, 0)
         if header_rows and not header:
@@ -164,12 +185,16 @@ def open_xlsx(path: Path, *, sheet: str | None, header_rows: int, skip_after_hea
 def _stream(table: RawTable, sheet: str | None, header_rows: int, skip: int, merges: list[Merge], batch_size: int) -> Iterator[RawBatch]:
     with _sheet(table.path, sheet) as ws:
         rows = _open_rows(ws)
+        last_header = 0
         if header_rows:
-            _header(rows, header_rows, [])  # header_rows already counts an auto-detected group row
+            # header_rows already counts an auto-detected group row.
+            _, _, last_header = _header(rows, header_rows, [])
         _skip(rows, skip)
+        spans = _data_spans(merges, last_header)
+        anchors: dict[Merge, Cell] = {}
         batch = RawBatch([], [])
         for number, row in rows:
-            cells = _values(row)
+            cells = _values(row, spans.get(number), anchors)
             if not cells:
                 table.blank_records += 1
                 continue
