@@ -283,6 +283,23 @@ def test_identity_property(text: str) -> None:
     assert mismatches([text]) == []
 
 
+# Few distinct words, mostly rule words: the rules' interactions (negation
+# after "no ... or", "never so", "least" after "at", idioms inside "but" texts)
+# come up far more often than with the whole lexicon to draw from.
+_dense_word = st.sampled_from(
+    ["good", "bad", "great", "love", "hate", "kind", "no", "not", "isn't", "never", "so", "this",
+     "without", "doubt", "least", "at", "very", "or", "nor", "but", "of", "sort", "the", "shit",
+     "bomb", "ass", "yeah", "right", "die", "for", "to", "kiss", "death", "bus", "stop", "just",
+     "enough", "extremely", "barely", "kinda", ":)", "!", "?"]
+).flatmap(lambda w: st.sampled_from([w, w, w.upper(), w.title(), w + "!", w + ",", w + "?"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_dense_word, max_size=14).map(" ".join))
+def test_identity_property_rule_dense(text: str) -> None:
+    assert mismatches([text]) == []
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
 def test_identity_property_arbitrary_unicode(text: str) -> None:
