@@ -182,6 +182,7 @@ def section_fastvader(args: argparse.Namespace) -> list[Target]:
     procs = args.processes
     plain = "vaderSentiment loop (1 core)"
     one = "FastVader, 1 process"
+    one_dict = "  same, polarity_scores() dicts"
     many = f"FastVader score_texts, {procs} processes"
     targets: list[Target] = []
     kinds = [
@@ -200,16 +201,22 @@ def section_fastvader(args: argparse.Namespace) -> list[Target]:
             score = engine.scores_tuple
             return [score(t) for t in texts]
 
+        def run_one_dict(texts: list[str] = texts) -> object:
+            engine.clear_cache()
+            polarity = engine.polarity_scores
+            return [polarity(t) for t in texts]
+
         def run_many(texts: list[str] = texts) -> object:
             engine.clear_cache()  # forked workers inherit the parent's engine
             return score_texts(texts, processes=procs)
 
         print(f"\n[{kind}] before: {load_note()}")
         timings, results = interleaved_medians(
-            {plain: run_plain, one: run_one, many: run_many}, args.repeats
+            {plain: run_plain, one: run_one, one_dict: run_one_dict, many: run_many},
+            args.repeats,
         )
         want = [tuple(d[k] for k in KEYS) for d in results[plain]]  # type: ignore[attr-defined]
-        identical = want == results[one] == results[many]
+        identical = want == results[one] == results[many] and results[one_dict] == results[plain]
         print_table(
             f"{kind}: {len(texts):,} texts, mean {mean_len:,.0f} chars, "
             f"median of {args.repeats} rounds; scores identical: {identical}",
