@@ -10,6 +10,7 @@ its occurrence number), so importing the same file twice adds nothing.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -27,6 +28,8 @@ from vocsrc.store.connection import LOCK_WAIT_SECONDS, _is_lock_error, open_stor
 from vocsrc.store.schema import FEEDBACK_FIELDS
 
 Progress = Callable[[float, str], None]
+# Staging spills to disk beyond this, so a big file never needs its size in memory.
+MEMORY_LIMIT = "512MB"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def _stage(mem: duckdb.DuckDBPyConnection, table: RawTable, progress: Progress |
     for batch in table.batches():
         if not batch.rows:
             continue
-        cols = list(zip(*batch.rows)) if batch.rows else [[] for _ in names]
+        # Lists, not the tuples zip gives: pyarrow converts lists several times faster.
+        cols = [list(c) for c in zip(*batch.rows)]
         arrow = pa.table({"_line": pa.array(batch.lines, pa.int32()),
                           **{n: pa.array(c, pa.string()) for n, c in zip(names, cols)}})
         mem.register("batch_view", arrow)
@@ -128,7 +132,8 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
     used = set(mapping.columns.values())
     extra_cols = {h: stg_col[h] for h in table.columns if h not in used} if mapping.keep_extra else {}
 
-    mem = duckdb.connect()
+    mem = duckdb.connect(config={"preserve_insertion_order": False, "memory_limit": MEMORY_LIMIT,
+                                 "temp_directory": tempfile.gettempdir()})
     try:
         mem.execute("SET TimeZone = 'UTC'")
         n_staged = _stage(mem, table, progress)
@@ -139,9 +144,11 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
         date_cols = [col_of[t] for t in col_of if FEEDBACK_FIELDS[t] in ("TIMESTAMP", "DATE")]
         fmts = validate.date_formats(mem, date_cols, mapping.date_order)
         p = validate.Params()
-        select = validate.build_select(mapping, col_of, labels, extra_cols, fmts, p)
+        select = validate.build_select(mapping, col_of, labels, extra_cols, fmts, p,
+                                       _key_columns(mapping, col_of, len(table.columns), table.columns, p))
         mem.execute(f"CREATE TABLE val AS {select}", p.values)
-        _keys(mem, mapping, col_of, len(table.columns))
+        mem.execute("DROP TABLE stg")  # everything needed from it is in val now
+        _fill_content_ids(mem, mapping)
         _problems_table(mem, table)
         if progress:
             progress(0.95, "writing to the store")
@@ -164,21 +171,35 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
                         seconds=round(time.monotonic() - started, 3), columns=dict(mapping.columns))
 
 
-def _keys(mem: duckdb.DuckDBPyConnection, mapping: Mapping, col_of: dict[str, str], n_cols: int) -> None:
-    """Add feedback_id (stable across re-imports) and text_hash to ``val``."""
+def _key_columns(mapping: Mapping, col_of: dict[str, str], n_cols: int, header: list[str],
+                 p: validate.Params) -> str:
+    """Extra SELECT items for ``val``: the id-based key, a content key where there is no id,
+    the text hash, and the raw record (only for rows that will be rejected)."""
+    by_id = "NULL::VARCHAR"
+    if "source_id" in col_of:
+        prefix = p.add(f"{mapping.kind}\x1f{mapping.source}\x1f")
+        by_id = f"md5({prefix} || 'id' || nullif(trim({col_of['source_id']}), ''))"
+    everything = ", ".join(f"coalesce(c{i}, '')" for i in range(n_cols))
+    # CASE evaluates the content hash only for rows without an id.
+    content = f"CASE WHEN {by_id} IS NULL THEN md5(concat_ws('\x1f', {everything})) END"
+    raw = "json_object(" + ", ".join(f"{p.add(h)}, c{i}" for i, h in enumerate(header)) + ")"
+    return (f"{by_id} AS feedback_id, {content} AS content_key, "
+            f"CASE WHEN len(errs) > 0 THEN {raw} END AS raw")
+
+
+def _fill_content_ids(mem: duckdb.DuckDBPyConnection, mapping: Mapping) -> None:
+    """Rows without an id get content + occurrence number: identical rows in one file stay
+    distinct, and the same file imported again gives the same ids."""
+    if not mem.execute("SELECT count(*) FROM val WHERE feedback_id IS NULL").fetchone()[0]:
+        return
     p = validate.Params()
     prefix = p.add(f"{mapping.kind}\x1f{mapping.source}\x1f")
-    everything = ", ".join(f"coalesce(s.c{i}, '')" for i in range(n_cols))
-    content = f"md5(concat_ws('\x1f', {everything}))"
-    by_id = (f"md5({prefix} || 'id' || nullif(trim(s.{col_of['source_id']}), ''))"
-             if "source_id" in col_of else "NULL")
     mem.execute(
-        f"""CREATE TABLE keyed AS
-            SELECT v.*, coalesce({by_id},
-                                 md5({prefix} || {content} || '#' || row_number() OVER (
-                                     PARTITION BY {content} ORDER BY v._line))) AS feedback_id,
-                   md5_number_lower(v.text) AS text_hash
-            FROM val v JOIN stg s USING (_line)""", p.values)
+        f"""UPDATE val SET feedback_id = k.id FROM (
+                SELECT _line, md5({prefix} || content_key || '#' ||
+                                  row_number() OVER (PARTITION BY content_key ORDER BY _line)) AS id
+                FROM val WHERE feedback_id IS NULL) k
+            WHERE val._line = k._line""", p.values)
 
 
 def _problems_table(mem: duckdb.DuckDBPyConnection, table: RawTable) -> None:
@@ -192,10 +213,10 @@ def _problems_table(mem: duckdb.DuckDBPyConnection, table: RawTable) -> None:
 def _write(mem: duckdb.DuckDBPyConnection, name: str, checksum: str, mapping: Mapping,
            table: RawTable) -> tuple[int, int, int, int]:
     """The one transaction that changes the store."""
-    header = table.columns
-    raw_pairs = ", ".join(f"$h{i}, s.c{i}" for i in range(len(header)))
-    hp = {f"h{i}": h for i, h in enumerate(header)}
     fields = ", ".join(FEEDBACK_FIELDS)
+    # The first occurrence of an id in this file wins; later ones are duplicates.
+    repeats = mem.execute("SELECT count(*) - count(DISTINCT feedback_id) FROM val WHERE len(errs) = 0").fetchone()[0]
+    first = ("QUALIFY row_number() OVER (PARTITION BY v.feedback_id ORDER BY v._line) = 1" if repeats else "")
     mem.execute("BEGIN TRANSACTION")
     try:
         import_id = mem.execute("SELECT coalesce(max(import_id), 0) + 1 FROM store.imports").fetchone()[0]
@@ -203,30 +224,24 @@ def _write(mem: duckdb.DuckDBPyConnection, name: str, checksum: str, mapping: Ma
             """INSERT INTO store.imports (import_id, file_name, checksum, kind, source, mapping, started_at)
                VALUES (?, ?, ?, ?, ?, ?, now())""",
             [import_id, name, checksum, mapping.kind, mapping.source, mapping.name])
-        # First occurrence of each id in this file, and not already in the store.
-        mem.execute(
-            """CREATE TEMP TABLE fresh AS
-               SELECT k.* FROM (SELECT *, row_number() OVER (PARTITION BY feedback_id ORDER BY _line) AS rn
-                                FROM keyed WHERE len(errs) = 0) k
-               ANTI JOIN store.feedback f ON f.feedback_id = k.feedback_id
-               WHERE k.rn = 1""")
         accepted = mem.execute(
             f"""INSERT INTO store.feedback (feedback_id, kind, source, {fields}, text_hash, extra, import_id, source_line)
-                SELECT feedback_id, ?, ?, {fields}, text_hash, extra, ?, _line FROM fresh""",
+                SELECT v.feedback_id, ?, ?, {fields}, md5_number_lower(v.text), v.extra, ?, v._line
+                FROM val v ANTI JOIN store.feedback f ON f.feedback_id = v.feedback_id
+                WHERE len(v.errs) = 0 {first}""",
             [mapping.kind, mapping.source, import_id]).fetchone()[0]
         # A rejected line already on record for this same file is a duplicate, not a new rejection.
-        seen = """ANTI JOIN (SELECT r.line FROM store.rejected r JOIN store.imports i USING (import_id)
-                             WHERE i.checksum = $checksum) old ON old.line = x.line"""
         rejected = mem.execute(
-            f"""INSERT INTO store.rejected
-                SELECT $import_id, $name, x.line, x.column_name, x.reason, x.raw FROM (
-                    SELECT k._line AS line, k.errs[1].col AS column_name,
-                           array_to_string(list_transform(k.errs, lambda e: e.msg), '; ') AS reason,
-                           json_object({raw_pairs}) AS raw
-                    FROM keyed k JOIN stg s USING (_line) WHERE len(k.errs) > 0
-                    UNION ALL SELECT line, column_name, reason, raw FROM problems) x {seen}""",
-            {"import_id": import_id, "name": name, "checksum": checksum, **hp}).fetchone()[0]
-        total = mem.execute("SELECT count(*) FROM stg").fetchone()[0] + len(table.problems)
+            """INSERT INTO store.rejected
+               SELECT $import_id, $name, x.line, x.column_name, x.reason, x.raw FROM (
+                   SELECT _line AS line, errs[1].col AS column_name,
+                          array_to_string(list_transform(errs, lambda e: e.msg), '; ') AS reason, raw
+                   FROM val WHERE len(errs) > 0
+                   UNION ALL SELECT line, column_name, reason, raw FROM problems) x
+               ANTI JOIN (SELECT r.line FROM store.rejected r JOIN store.imports i USING (import_id)
+                          WHERE i.checksum = $checksum) old ON old.line = x.line""",
+            {"import_id": import_id, "name": name, "checksum": checksum}).fetchone()[0]
+        total = mem.execute("SELECT count(*) FROM val").fetchone()[0] + len(table.problems)
         duplicate = total - accepted - rejected
         mem.execute(
             """UPDATE store.imports SET finished_at = now(), rows_read = ?, rows_accepted = ?,

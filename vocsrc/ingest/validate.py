@@ -63,7 +63,9 @@ def _cell(col: str, target: str, mapping: Mapping, p: Params, missing: bool = Fa
     """
     base = f"nullif(trim({col}), '')"
     if missing:
-        base = f"CASE WHEN list_contains({p.add(MISSING_TOKENS)}, lower(trim({col}))) THEN NULL ELSE {base} END"
+        # Only short cells can be a token; skipping lower() on long comments saves real time.
+        base = (f"CASE WHEN length({col}) <= 20 AND list_contains({p.add(MISSING_TOKENS)}, lower(trim({col}))) "
+                f"THEN NULL ELSE {base} END")
     table = mapping.values.get(target)
     if not table:
         return base
@@ -86,78 +88,85 @@ def date_formats(con: duckdb.DuckDBPyConnection, cols: list[str], order: str) ->
     mdy, dmy = p.add(_MDY), p.add(_DMY)
     parts = ", ".join(f"count(try_strptime(trim({c}), {mdy})) + 0, count(try_strptime(trim({c}), {dmy}))"
                       for c in cols)
-    counts = con.execute(f"SELECT {parts} FROM stg", p.values).fetchone()
+    # A sample decides the order; parsing every row with both lists would double the cost.
+    counts = con.execute(f"SELECT {parts} FROM (SELECT * FROM stg LIMIT 20000)", p.values).fetchone()
     n_mdy, n_dmy = sum(counts[0::2]), sum(counts[1::2])
     # Ties (every day <= 12) fall back to month-first, the US and Qualtrics default.
     return _ALWAYS + (_DMY if n_dmy > n_mdy else _MDY)
 
 
+def _err(cond: str, label: str, message: str) -> str:
+    return f"CASE WHEN {cond} THEN {{'col': {label}, 'msg': {message}}} END"
+
+
 def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str],
-                 extra_cols: dict[str, str], fmts: list[str], p: Params) -> str:
-    """SELECT over ``stg`` giving typed fields, the feedback id and a list of errors."""
-    typed: list[str] = []
-    errors: list[str] = []
-    for target in FEEDBACK_FIELDS:
+                 extra_cols: dict[str, str], fmts: list[str], p: Params, keys: str = "") -> str:
+    """SELECT over ``stg`` giving typed fields, a list of errors and (with ``keys``) the row keys.
+
+    Three layers, so each cell is cleaned once however many checks read it: ``r_*`` the
+    trimmed cell with value maps applied, ``n_*``/``d_*`` the parsed number or date, then
+    the typed value and the error list.
+    """
+    raw_items, parsed_items, typed, errors = [], [], [], []
+    for target, typ in FEEDBACK_FIELDS.items():
         col = col_of.get(target)
         if col is None:
-            typed.append(f"NULL::{FEEDBACK_FIELDS[target]} AS {target}")
+            typed.append(f"NULL::{typ} AS {target}")
             continue
-        raw = _cell(col, target, mapping, p)
-        typ = FEEDBACK_FIELDS[target]
-        checked = target in METRIC_SCALES or target == "text" or typ in ("TIMESTAMP", "DATE", "BOOLEAN")
-        # Bind the column name only where a message uses it: DuckDB rejects unused parameters.
-        label = p.add(labels[target]) if checked else ""
+        text_like = target in METRIC_SCALES or target == "text" or typ == "BOOLEAN"
+        raw_items.append(f"{_cell(col, target, mapping, p, missing=text_like)} AS r_{target}")
+        r = f"r_{target}"
         if target in METRIC_SCALES:
             lo, hi = METRIC_SCALES[target]
-            missing = p.add(MISSING_TOKENS)
-            num = f"TRY_CAST(regexp_extract({raw}, '^\\s*(-?\\d+(?:\\.\\d+)?)\\s*(?:$|[-:–(]|\\s)', 1) AS DOUBLE)"
-            is_missing = f"({raw} IS NULL OR list_contains({missing}, lower({raw})))"
-            typed.append(f"CASE WHEN {is_missing} THEN NULL ELSE TRY_CAST({num} AS UTINYINT) END AS {target}")
+            label = p.add(labels[target])
+            scale = f"the {target.upper()} scale {lo}-{hi}"
+            parsed_items.append(f"TRY_CAST(regexp_extract({r}, '^\\s*(-?\\d+(?:\\.\\d+)?)\\s*(?:$|[-:–(]|\\s)', 1) "
+                                f"AS DOUBLE) AS n_{target}")
+            n = f"n_{target}"
+            typed.append(f"TRY_CAST({n} AS UTINYINT) AS {target}")
             errors.append(
-                f"CASE WHEN {is_missing} THEN NULL "
-                f"WHEN {num} IS NULL THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a number', {label}, {raw})}} "
-                f"WHEN {num} <> floor({num}) THEN {{'col': {label}, 'msg': format('{{}} {{}} is not a whole "
-                f"number on the {target.upper()} scale {lo}-{hi}', {label}, {raw})}} "
-                f"WHEN {num} < {lo} OR {num} > {hi} THEN "
-                f"{{'col': {label}, 'msg': format('{{}} {{}} is outside the {target.upper()} scale {lo}-{hi}', {label}, {raw})}} END")
+                f"CASE WHEN {r} IS NULL THEN NULL "
+                f"WHEN {n} IS NULL THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a number', {label}, {r})}} "
+                f"WHEN {n} <> floor({n}) THEN {{'col': {label}, 'msg': format('{{}} {{}} is not a whole number on {scale}', {label}, {r})}} "
+                f"WHEN {n} < {lo} OR {n} > {hi} THEN {{'col': {label}, 'msg': format('{{}} {{}} is outside {scale}', {label}, {r})}} END")
         elif typ in ("TIMESTAMP", "DATE"):
+            label = p.add(labels[target])
             f_list, tz_list = p.add(fmts), p.add(_TZ)
-            parsed = (f"coalesce(TRY_CAST({raw} AS TIMESTAMP), try_strptime({raw}, {f_list})::TIMESTAMP, "
-                      f"try_strptime({raw}, {tz_list})::TIMESTAMP)")
-            typed.append(f"{parsed}::{typ} AS {target}")
-            missing_msg = ""
+            parsed_items.append(f"coalesce(TRY_CAST({r} AS TIMESTAMP), try_strptime({r}, {f_list})::TIMESTAMP, "
+                                f"try_strptime({r}, {tz_list})::TIMESTAMP) AS d_{target}")
+            typed.append(f"d_{target}::{typ} AS {target}")
             if target == "received_at":
-                missing_msg = (f"WHEN {raw} IS NULL THEN {{'col': {label}, "
-                               f"'msg': format('missing required field: {{}} (the date received) is empty', {label})}} ")
-            errors.append(
-                f"CASE {missing_msg}WHEN {raw} IS NOT NULL AND {parsed} IS NULL THEN "
-                f"{{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a date this import understands', {label}, {raw})}} END")
+                errors.append(_err(f"{r} IS NULL", label,
+                                   f"format('missing required field: {{}} (the date received) is empty', {label})"))
+            errors.append(_err(f"{r} IS NOT NULL AND d_{target} IS NULL", label,
+                               f"format('{{}} ''{{}}'' is not a date this import understands', {label}, {r})"))
         elif typ == "BOOLEAN":
-            raw = _cell(col, target, mapping, p, missing=True)
+            label = p.add(labels[target])
             t, f = p.add(TRUE_TOKENS), p.add(FALSE_TOKENS)
-            typed.append(f"CASE WHEN list_contains({t}, lower({raw})) THEN true "
-                         f"WHEN list_contains({f}, lower({raw})) THEN false END AS {target}")
-            errors.append(
-                f"CASE WHEN {raw} IS NOT NULL AND NOT list_contains({t}, lower({raw})) AND NOT list_contains({f}, lower({raw})) "
-                f"THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not yes/no', {label}, {raw})}} END")
-        elif target == "text":
-            raw = _cell(col, target, mapping, p, missing=True)
-            typed.append(f"{raw} AS {target}")
-            errors.append(
-                    f"CASE WHEN length({raw}) > {MAX_TEXT_CHARS} THEN {{'col': {label}, 'msg': "
-                    f"format('{{}} is {{:,}} characters long; the limit is {MAX_TEXT_CHARS:,} "
-                    f"(an unclosed quote in the file?)', {label}, length({raw}))}} END")
+            typed.append(f"CASE WHEN list_contains({t}, lower({r})) THEN true "
+                         f"WHEN list_contains({f}, lower({r})) THEN false END AS {target}")
+            errors.append(_err(f"{r} IS NOT NULL AND NOT list_contains({t}, lower({r})) "
+                               f"AND NOT list_contains({f}, lower({r}))", label,
+                               f"format('{{}} ''{{}}'' is not yes/no', {label}, {r})"))
         else:
-            typed.append(f"{raw} AS {target}")
-    need = [t for t in REQUIRED_ANY[mapping.kind or "survey"] if t in col_of]
-    present = " OR ".join(f"{_cell(col_of[t], t, mapping, p, missing=t in METRIC_SCALES or t == 'text')} IS NOT NULL"
-                          for t in need) or "false"
-    errors.append(f"CASE WHEN NOT ({present}) THEN {{'col': NULL, "
-                  f"'msg': {p.add('missing required field: ' + _REQUIRED_TEXT[mapping.kind or 'survey'])}}} END")
+            typed.append(f"{r} AS {target}")
+            if target == "text":
+                label = p.add(labels[target])
+                errors.append(_err(f"length({r}) > {MAX_TEXT_CHARS}", label,
+                                   f"format('{{}} is {{:,}} characters long; the limit is {MAX_TEXT_CHARS:,} "
+                                   f"(an unclosed quote in the file?)', {label}, length({r}))"))
+    need = [f"r_{t} IS NOT NULL" for t in REQUIRED_ANY[mapping.kind or "survey"] if t in col_of]
+    kind_text = _REQUIRED_TEXT[mapping.kind or "survey"]
+    errors.append(f"CASE WHEN NOT ({' OR '.join(need) or 'false'}) THEN "
+                  f"{{'col': NULL, 'msg': {p.add('missing required field: ' + kind_text)}}} END")
     if extra_cols:
         pairs = ", ".join(f"{p.add(name)}, nullif(trim({col}), '')" for name, col in extra_cols.items())
         extra = f"json_object({pairs})"
     else:
         extra = "NULL::JSON"
-    return (f"SELECT _line, {', '.join(typed)}, {extra} AS extra, "
-            f"list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL) AS errs FROM stg")
+    errs = f"list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL)"
+    layer1 = f"SELECT *, {', '.join(raw_items) or 'NULL AS r_none'} FROM stg"
+    layer2 = f"SELECT *, {', '.join(parsed_items) or 'NULL AS n_none'} FROM ({layer1})"
+    # DuckDB lets later items use earlier aliases (``errs``) in the same SELECT list.
+    return (f"SELECT _line, {', '.join(typed)}, {extra} AS extra, {errs} AS errs"
+            f"{', ' + keys if keys else ''} FROM ({layer2})")
