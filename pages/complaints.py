@@ -56,6 +56,9 @@ if not vol.empty:
         vol, footnote(int(vol["count"].sum()), period, f"complaints per {per} by {driver.replace('_', '-')}; "
                       "top 8 drivers, the rest grouped (a text with two themes counts under each)"),
         title=f"Complaints by {driver.replace('_', '-')} per {per}"), "complaints_by_driver")
+st.caption(f"Volume and signals by {by} (shares 0-1; empty where the data cannot tell; flagged: drivers rising "
+           f"in that {by}, {notes['flagged']})")
+st.dataframe(query(summary.group_summaries, filters, by), width="stretch", hide_index=True)
 for measure, label in (("failure_demand", "Failure demand"), ("closed_in_time", "Closed in time"),
                        ("repeat", "Repeat complainants")):
     frame = query(summary.shares_by, filters, by, measure)
@@ -107,7 +110,8 @@ if kept.empty:
 else:
     chart_with_downloads(cc.share_bars(
         kept.rename(columns={"group": by}), footnote(int(kept["n"].sum()), period,
-        "kept = closed by the due date (open past it = broken); Wilson 95% intervals"),
+        "kept = closed by the due date (open past it = broken); the 12 groups with most promises; "
+        f"Wilson 95% intervals; grey below n = {MIN_N_SHARE}"),
         title=f"Promises kept by {by} and type", x_title="Kept", row=by, facet="promise_type"), "promises_kept")
 bp = query(promises.broken_promise_counts, filters, by)
 st.caption(f"Broken-promise language by {by} ({promises.METHOD}); precision and recall on 220 hand-labelled "

@@ -16,6 +16,9 @@ from vocsrc.charts.style import LABEL_FONT, NEGATIVE, NOT_SOLID, POSITIVE, WIDTH
 DRIVER_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 OTHER_COLOUR = "#BBBBBB"
 OTHER_LABEL = "All other drivers"
+# Grow the view around a fixed plot: under 'fit' a page's stretch squeezes the plot to
+# make room for a long legend and a two-line caption, down to a flat strip.
+_KEEP_SIZE = alt.AutoSizeParams(type="pad")
 
 
 def _need(df: pd.DataFrame, cols: set[str]) -> None:
@@ -47,7 +50,7 @@ def driver_volume_over_time(df: pd.DataFrame, caption: str, title: str = "Compla
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("driver:N", title="Driver"),
                  alt.Tooltip("sum(count):Q", title="Complaints", format=",")],
-    ).properties(width=max(WIDTH, 26 * len(periods)), height=300)
+    ).properties(width=WIDTH, height=300, autosize=_KEEP_SIZE)
     return finish(chart, title, caption)
 
 
@@ -80,7 +83,8 @@ def share_bars(df: pd.DataFrame, caption: str, title: str, x_title: str = "Share
     data["n_label"] = [f"n={n:,}" + ("" if s else " (too few)") for n, s in zip(data["n"], data["solid"])]
     chart = alt.layer(bars, rule, text, data=data).properties(width=WIDTH - 120, height=alt.Step(22))
     if facet:
-        chart = chart.facet(row=alt.Row(f"{facet}:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+        chart = chart.facet(row=alt.Row(f"{facet}:N", title=None, header=alt.Header(
+            labelAngle=0, labelAlign="left", labelOrient="top", labelFontWeight="bold"))).resolve_scale(y="independent")
     return finish(chart, title, caption)
 
 
@@ -102,8 +106,9 @@ def close_time_histogram(df: pd.DataFrame, caption: str, title: str = "Days from
     rules = alt.Chart(deadlines).mark_rule(strokeDash=[6, 4], color="#333333", strokeWidth=2).encode(
         x="deadline_days:Q", tooltip=[alt.Tooltip("deadline_days:Q", title="Deadline (days)")])
     labels = alt.Chart(deadlines).transform_calculate(label="'deadline: ' + datum.deadline_days + ' days'").mark_text(
-        align="left", dx=4, dy=-140, fontSize=LABEL_FONT, color="#333333").encode(x="deadline_days:Q", text="label:N")
-    chart = alt.layer(bars, rules, labels).properties(width=WIDTH, height=280)
+        align="left", dx=4, baseline="top", fontSize=LABEL_FONT, color="#333333").encode(
+        x="deadline_days:Q", y=alt.value(2), text="label:N")
+    chart = alt.layer(bars, rules, labels).properties(width=WIDTH, height=280, autosize=_KEEP_SIZE)
     return finish(chart, title, caption)
 
 
@@ -122,9 +127,11 @@ def rising_drivers_chart(df: pd.DataFrame, caption: str, title: str = "Latest mo
     line = base.mark_rule(color="#BBBBBB", strokeWidth=3).encode(x="baseline_rate:Q", x2="recent:Q", y=y, tooltip=tip)
     start = base.mark_point(filled=True, size=90, color="#999999").encode(x="baseline_rate:Q", y=y, tooltip=tip)
     end = base.mark_point(filled=True, size=140).encode(
-        x=alt.X("recent:Q", title="Complaints per month"), y=y, tooltip=tip,
-        color=alt.Color("verdict:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400),
-                        scale=alt.Scale(range=["#000000", "#D55E00", "#0072B2", "#999999"])),
+        x=alt.X("recent:Q", title="Complaints per month (grey: baseline mean; dot: latest month)"), y=y, tooltip=tip,
+        color=alt.condition("datum.flagged", alt.value("#000000"), alt.value("#999999")),
         shape=alt.condition("datum.flagged", alt.value("triangle-right"), alt.value("circle")))
-    chart = alt.layer(line, start, end).properties(width=WIDTH - 80, height=alt.Step(24))
+    note = base.transform_filter("datum.flagged").mark_text(
+        align="left", dx=10, fontSize=LABEL_FONT, fontWeight="bold", color="#000000").encode(
+        x="recent:Q", y=y, text="verdict:N", tooltip=tip)
+    chart = alt.layer(line, start, end, note).properties(width=WIDTH - 80, height=alt.Step(24))
     return finish(chart, title, caption)

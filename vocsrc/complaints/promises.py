@@ -125,12 +125,15 @@ def promise_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | N
 
 
 def promise_kept(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None = "function",
-                 min_n: int = 30) -> pd.DataFrame:
-    """promise_counts with n, kept share and its Wilson 95% interval; solid when n >= min_n."""
+                 min_n: int = 30, top: int = 12) -> pd.DataFrame:
+    """promise_counts with n, kept share and its Wilson 95% interval; solid when n >= min_n.
+    Only the ``top`` groups with the most promises are kept (a CFPB export has hundreds of companies)."""
     frame = promise_counts(con, filters, by)
     if frame.empty:
         return frame.assign(n=[], share=[], low=[], high=[], solid=[])
     frame["n"] = frame["kept"] + frame["broken"]
+    biggest = frame.groupby("group")["n"].sum().nlargest(top).index
+    frame = frame[frame["group"].isin(biggest)].reset_index(drop=True)
     est = [wilson(int(k), int(n)) for k, n in zip(frame["kept"], frame["n"])]
     frame["share"] = [e[0] for e in est]
     frame["low"] = [e[1] for e in est]

@@ -95,7 +95,8 @@ def _base(cfg: ComplaintsConfig, filters: Filters, as_of: dt.date | None) -> tup
                    CASE WHEN f.customer_id IS NULL THEN NULL
                         ELSE coalesce(date_diff('day', lag(f.received_at) OVER (
                                 PARTITION BY f.customer_id ORDER BY f.received_at, f.feedback_id),
-                             f.received_at) <= ?, false) END AS is_repeat
+                             f.received_at) <= ?, false) END AS is_repeat,
+                   count(f.closed_at) OVER (PARTITION BY f.source) > 0 AS source_dates_closing
             FROM feedback f WHERE f.kind = 'complaint'),
         c AS (
             SELECT a.*,
@@ -111,7 +112,13 @@ def _base(cfg: ComplaintsConfig, filters: Filters, as_of: dt.date | None) -> tup
             WHERE {where}),
         c2 AS (
             SELECT *,
+                   -- A source that records close dates is judged on dates (an open complaint is
+                   -- late once past its deadline, undecided before); one that does not (the
+                   -- CFPB export) on its own timely flag.
                    CASE WHEN days_to_close IS NOT NULL THEN days_to_close <= deadline_days
+                        WHEN source_dates_closing AND opened_at IS NOT NULL AND closed_at IS NULL
+                             AND coalesce(status, '') NOT IN ('Closed', 'closed') THEN
+                             CASE WHEN date_diff('day', opened_at, ?::DATE) > deadline_days THEN false END
                         WHEN timely IS NOT NULL THEN timely
                         WHEN closed_at IS NULL AND opened_at IS NOT NULL
                              AND coalesce(status, '') NOT IN ('Closed', 'closed')
@@ -119,7 +126,7 @@ def _base(cfg: ComplaintsConfig, filters: Filters, as_of: dt.date | None) -> tup
                         END AS in_time
             FROM c)"""
     params = [*theme_lists, cfg.repeat_window_days,
-              *sub_p, *sub_p, *cat_p, *cat_p, *dl_p, *wparams, as_of]
+              *sub_p, *sub_p, *cat_p, *cat_p, *dl_p, *wparams, as_of, as_of]
     return sql, params
 
 
@@ -202,6 +209,7 @@ def in_time_by_source(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
         f"""{base}
             SELECT source, any_value(deadline_days) AS deadline_days,
                    CASE WHEN days_to_close IS NOT NULL THEN 'open and close dates'
+                        WHEN source_dates_closing THEN 'still open past the deadline'
                         WHEN timely IS NOT NULL THEN 'the source''s own timely flag'
                         ELSE 'still open past the deadline' END AS basis,
                    count(*) AS known, count(*) FILTER (WHERE in_time) AS in_time
