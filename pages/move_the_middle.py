@@ -30,6 +30,12 @@ method = "share of responses per band" + (f"; {text_score_note()}" if metric == 
 caption = f"n = {n_all:,} · {periods[0]} to {periods[-1]} · {method}; faded bars have n < 30"
 chart_with_downloads(charts.distribution_over_time(dist, metric, caption), f"distribution_{metric}")
 
+steps = middle.describe_steps(query(middle.step_change, filters, metric), metric) if metric != "sentiment" else []
+if steps:
+    st.markdown("**When the middle moved:** " + " ".join(steps[:1]))
+    st.caption("Each month's next six months against its previous six, two-proportion z test, "
+               "Benjamini-Hochberg across the months scanned")
+
 st.header("What changed between two periods")
 c1, c2 = st.columns(2)
 a = c1.selectbox("From", periods, index=max(len(periods) - 2, 0), key="cmp_a")

@@ -189,14 +189,20 @@ class PeriodComparison:
 
 def compare_periods(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, period: str,
                     a: str, b: str) -> PeriodComparison:
-    """Period a against period b: headline change, each band's change, honest verdicts."""
+    """Calendar period a against period b (labels such as '2026-Q1' or '2026-03')."""
+    return compare_ranges(con, in_period(filters, period, a), in_period(filters, period, b), metric, a, b)
+
+
+def compare_ranges(con: duckdb.DuckDBPyConnection, fa: Filters, fb: Filters, metric: str,
+                   a: str = "before", b: str = "after") -> PeriodComparison:
+    """Two selections of one metric: headline change, each band's change, honest verdicts."""
     from vocsrc.metrics import summaries
     from vocsrc.stats import (decompose_nps_change, describe_band_change, describe_nps_change,
                               describe_share_change, two_share_test)
 
     m = get_metric(metric)
-    sa = summaries(con, in_period(filters, period, a), metric)
-    sb = summaries(con, in_period(filters, period, b), metric)
+    sa = summaries(con, fa, metric)
+    sb = summaries(con, fb, metric)
     if not sa or not sb:
         return PeriodComparison(metric, a, b, None, None, pd.DataFrame(columns=["period", "score", "count"]),
                                 ("One of the two periods has no responses for this metric.",))
@@ -239,3 +245,50 @@ def short_label(group: str) -> str:
     """'easy lifts: CSAT 3 with positive text' -> 'CSAT 3 with positive text'."""
     text = group.split(": ", 1)[-1]
     return text[:1].upper() + text[1:]
+
+
+def step_change(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, band: str | None = None,
+                window: int = 6, z: float = 1.96) -> pd.DataFrame:
+    """For each month, the band's share in the ``window`` months from it against the ``window``
+    months before it: where did the middle step up or down, and is the step beyond noise?
+
+    A two-proportion z test per candidate month, Benjamini-Hochberg across the months scanned.
+    """
+    m = get_metric(metric)
+    band = band or m.middle
+    where, params = filters.where()
+    monthly = con.execute(
+        f"""SELECT strftime(received_at, '%Y-%m') AS month,
+                   count(*) FILTER (WHERE {band_condition(metric, band)}) AS k, count(*) AS n
+            FROM feedback WHERE {where} AND {metric} IS NOT NULL AND received_at IS NOT NULL
+            GROUP BY 1 ORDER BY 1""", params).fetchall()
+    rows = []
+    for i in range(window, len(monthly) - window + 1):
+        before, after = monthly[i - window:i], monthly[i:i + window]
+        kb, nb = sum(r[1] for r in before), sum(r[2] for r in before)
+        ka, na = sum(r[1] for r in after), sum(r[2] for r in after)
+        t = two_share_test(kb, nb, ka, na, z=z)
+        rows.append({"month": monthly[i][0], "share_before": t.share_a, "share_after": t.share_b,
+                     "change": t.diff, "z": t.z, "p_value": t.p_value, "n_before": nb, "n_after": na})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["beyond_noise"] = benjamini_hochberg(frame["p_value"].tolist())
+    frame["band"] = band
+    return frame
+
+
+def describe_steps(steps: pd.DataFrame, metric: str, limit: int = 3) -> list[str]:
+    """Plain sentences for the biggest steps in the middle that are beyond noise."""
+    from vocsrc.stats.sentences import fmt_pct
+
+    if steps.empty:
+        return []
+    m = get_metric(metric)
+    label = m.band(steps["band"].iloc[0]).label
+    order = steps["change"].abs().sort_values(ascending=False).index
+    real = steps.loc[order]
+    real = real[real["beyond_noise"].astype(bool)].head(limit)
+    return [f"From {r.month}, {label.lower()} {'rose' if r.change > 0 else 'fell'} from "
+            f"{fmt_pct(r.share_before)} to {fmt_pct(r.share_after)} (six months after against six before, "
+            f"n = {r.n_before:,} and {r.n_after:,}), beyond noise." for r in real.itertuples()]
