@@ -176,6 +176,25 @@ def test_identity_edge_case(text: str) -> None:
     assert mismatches([text]) == []
 
 
+def test_every_rule_word_at_every_window_offset() -> None:
+    # The fast path skips the rules when no rule word is within three words
+    # before or two after a lexicon word: put each word the reference's rules
+    # compare against at each of those offsets (and just outside them).
+    literals = {"no", "or", "nor", "never", "so", "this", "without", "doubt", "least", "at", "very",
+                "kind", "of", "but", "isn't", "NOT", "Never"}
+    literals |= set(vs.NEGATE) | set(vs.BOOSTER_DICT)
+    literals |= {w for k in (*vs.SPECIAL_CASES, *vs.BOOSTER_DICT) for w in k.split()}
+    texts = []
+    for lit in sorted(literals):
+        for lex in ("good", "BAD", "shit", "kind", "no"):
+            for pad in ([], ["p", "q", "r"]):  # at the start of the text, and well inside it
+                for before in range(5):
+                    texts.append(" ".join(pad + [lit] + ["x"] * before + [lex, "y", "z"]))
+                for after in range(4):
+                    texts.append(" ".join(pad + ["x", lex] + ["y"] * after + [lit]))
+    assert mismatches(texts) == []
+
+
 def test_loads_the_package_files() -> None:
     assert FAST.lexicon == REF.lexicon
     assert FAST.emojis == REF.emojis
