@@ -8,6 +8,7 @@ brought up to date on open and a newer one is refused rather than misread.
 from __future__ import annotations
 
 KINDS = ("survey", "review", "complaint")
+IMPORT_KINDS = (*KINDS, "customer")
 
 # Metric columns and their scales: the only place a scale is defined.
 METRIC_SCALES: dict[str, tuple[int, int]] = {
@@ -114,5 +115,38 @@ _V1 = [
         FROM feedback f LEFT JOIN text_scores s USING (text_hash)""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# The customer file (a fourth kind of import). Every import of a customer row that
+# differs from what is on record adds a version; the `customers` view shows each
+# customer's latest, so a newer file wins and churn by period stays reproducible.
+CUSTOMER_FIELDS: dict[str, str] = {
+    "customer_id": "VARCHAR",
+    "joined_at": "DATE",
+    "left_at": "DATE",
+    "status": "VARCHAR",
+    "segment": "VARCHAR",
+    "region": "VARCHAR",
+    "revenue_12m": "DOUBLE",
+    "products_held": "INTEGER",
+}
+
+_V2 = [
+    f"""CREATE TABLE customer_versions (
+        row_key VARCHAR PRIMARY KEY,
+        {", ".join(f"{name} {typ}" for name, typ in CUSTOMER_FIELDS.items())},
+        extra JSON,
+        import_id INTEGER NOT NULL,
+        source_line INTEGER
+    )""",
+    """CREATE VIEW customers AS
+        SELECT * EXCLUDE (rn) FROM (
+            SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY import_id DESC, source_line DESC) AS rn
+            FROM customer_versions) WHERE rn = 1""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def fields_for(kind: str | None) -> dict[str, str]:
+    """The store fields an import of this kind can fill."""
+    return CUSTOMER_FIELDS if kind == "customer" else FEEDBACK_FIELDS
