@@ -14,9 +14,11 @@ PAGES = {
         st.Page("pages/score_vs_text.py", title="Score versus text", icon=":material/compare_arrows:"),
         st.Page("pages/segments.py", title="Segments", icon=":material/view_module:"),
         st.Page("pages/customers.py", title="Customers", icon=":material/group:"),
+        st.Page("pages/themes.py", title="Themes", icon=":material/label:"),
     ],
     "Manage": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+        st.Page("pages/method.py", title="Method", icon=":material/science:"),
     ],
 }
 
