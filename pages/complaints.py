@@ -77,8 +77,9 @@ if rising.empty:
     st.info("Too little history to test: the test needs a latest month and at least one month before it.")
 else:
     latest = rising["latest_month"].iloc[0]
-    method = (f"{signals.TEST_NAME}; latest month {latest} against the {int(rising['baseline_months'].iloc[0])} "
-              f"months before; {notes['flagged'].split(' at ')[-1]}. Set the date filter's end to test another month.")
+    method = (f"{notes['flagged']}; latest month {latest} against the {int(rising['baseline_months'].iloc[0])} "
+              f"months before; over-dispersion φ = {rising['dispersion'].iloc[0]:.2f}. "
+              "Set the date filter's end to test another month.")
     chart_with_downloads(cc.rising_drivers_chart(rising, footnote(int(rising["recent"].sum()), period, method)),
                          "rising_drivers")
     st.dataframe(rising.drop(columns=["latest_month", "baseline_months"]), width="stretch", hide_index=True)

@@ -29,6 +29,10 @@ PERIODS: dict[str, str] = {
     "year": "strftime(received_at, '%Y')",
 }
 NOT_GIVEN = "(not given)"
+# A complaint is a repeat when its customer complained before within the window (bound: days).
+REPEAT_FLAG = """CASE WHEN customer_id IS NULL THEN NULL
+    ELSE coalesce(date_diff('day', lag(received_at) OVER (
+        PARTITION BY customer_id ORDER BY received_at, feedback_id), received_at) <= ?, false) END"""
 
 
 def group_column(by: str | None) -> str:
@@ -91,13 +95,9 @@ def _base(cfg: ComplaintsConfig, filters: Filters, as_of: dt.date | None) -> tup
                    bool_or(list_contains(?::VARCHAR[], t.theme)) AS any_value
             FROM text_themes t GROUP BY 1),
         allc AS (
-            SELECT f.*,
-                   CASE WHEN f.customer_id IS NULL THEN NULL
-                        ELSE coalesce(date_diff('day', lag(f.received_at) OVER (
-                                PARTITION BY f.customer_id ORDER BY f.received_at, f.feedback_id),
-                             f.received_at) <= ?, false) END AS is_repeat,
-                   count(f.closed_at) OVER (PARTITION BY f.source) > 0 AS source_dates_closing
-            FROM feedback f WHERE f.kind = 'complaint'),
+            SELECT *, {REPEAT_FLAG} AS is_repeat,
+                   count(closed_at) OVER (PARTITION BY source) > 0 AS source_dates_closing
+            FROM feedback WHERE kind = 'complaint'),
         c AS (
             SELECT a.*,
                    CASE WHEN ({sub_sql}) <> 'unclassified' THEN ({sub_sql})
@@ -157,7 +157,7 @@ def volume_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, driver: s
     col = _driver_column(driver)
     src = ("feedback f JOIN text_themes USING (text_hash)" if driver == "theme" else "feedback f")
     return con.execute(
-        f"""WITH d AS (SELECT {PERIODS[period].replace('received_at', 'f.received_at')} AS period,
+        f"""WITH d AS (SELECT {PERIODS[period]} AS period,
                               {col} AS driver
                        FROM {src} WHERE f.kind = 'complaint' AND f.received_at IS NOT NULL AND {where}),
              ranked AS (SELECT driver, row_number() OVER (ORDER BY count(*) DESC, driver) AS rank
@@ -178,12 +178,7 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, filters: Filters, driver: str
     join = "JOIN text_themes t USING (text_hash)" if driver == "theme" else ""
     cfg = load_config()
     return con.execute(
-        f"""WITH r AS (
-                SELECT *, CASE WHEN customer_id IS NULL THEN NULL
-                    ELSE coalesce(date_diff('day', lag(received_at) OVER (
-                        PARTITION BY customer_id ORDER BY received_at, feedback_id), received_at) <= ?, false)
-                    END AS is_repeat
-                FROM feedback WHERE kind = 'complaint')
+        f"""WITH r AS (SELECT *, {REPEAT_FLAG} AS is_repeat FROM feedback WHERE kind = 'complaint')
             SELECT date_trunc('month', f.received_at)::DATE AS month, {col} AS driver, {split_sql} AS split,
                    count(*) AS count, count(*) FILTER (WHERE f.is_repeat) AS repeats
             FROM r f {join} WHERE f.received_at IS NOT NULL AND {where}

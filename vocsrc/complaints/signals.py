@@ -4,7 +4,11 @@ The test, by name: the exact conditional test for two Poisson rates
 (Przyborowski & Wilenski 1940). With k complaints about a driver in the latest
 month (exposure t1, in months; a part month counts by its days) and b in the
 B months before it, "no change in the monthly rate" means k given k + b is
-Binomial(k + b, t1 / (t1 + B)). The one-sided p-value is P(X >= k). Scanning
+Binomial(k + b, t1 / (t1 + B)). The one-sided p-value is P(X >= k). Complaints
+cluster (repeats, bursts), which a pure Poisson test reads as signal, so counts
+are first divided by the over-dispersion phi: the median over drivers of the
+variance/mean of their baseline months, at least 1 (a quasi-Poisson
+correction; phi is reported with every result). Scanning
 every driver at once, flags are kept only where they survive Benjamini-Hochberg
 at q (complaints.toml), so about q of the flags are expected to be noise.
 
@@ -31,7 +35,8 @@ from vocsrc.complaints.queries import as_of_date, monthly_counts
 from vocsrc.filters import Filters
 from vocsrc.stats import bh_adjusted_pvalues
 
-TEST_NAME = "exact conditional Poisson rate test (latest month vs trailing baseline), Benjamini-Hochberg"
+TEST_NAME = ("exact conditional Poisson rate test (latest month vs trailing baseline, counts divided by the "
+             "pooled over-dispersion), Benjamini-Hochberg")
 
 
 def binomial_upper_tail(k: int, n: int, p: float) -> float:
@@ -69,6 +74,7 @@ class DriverSignal:
     baseline_total: int
     baseline_months: int
     baseline_rate: float  # per month
+    dispersion: float  # phi: counts were divided by it before the test
     p_value: float
     q_value: float
     flagged: bool
@@ -101,15 +107,27 @@ def _windows(months: pd.Series, as_of: dt.date | None, baseline_months: int
     return latest, baseline, exposure
 
 
+def dispersion(frame: pd.DataFrame, baseline: list[dt.date], keys: list[str]) -> float:
+    """Pooled over-dispersion of monthly counts (median variance/mean over series with mean >= 1), >= 1."""
+    base = frame[frame["month"].isin(baseline)]
+    if len(baseline) < 3 or base.empty:
+        return 1.0
+    wide = base.pivot_table(index=keys, columns="month", values="count", aggfunc="sum")
+    wide = wide.reindex(columns=baseline).fillna(0)
+    mean, var = wide.mean(axis=1), wide.var(axis=1)
+    ratios = (var / mean)[mean >= 1]
+    return max(1.0, float(ratios.median())) if len(ratios) >= 3 else 1.0
+
+
 def _test_frame(frame: pd.DataFrame, latest: dt.date, baseline: list[dt.date], exposure: float,
-                keys: list[str]) -> pd.DataFrame:
+                keys: list[str], phi: float = 1.0) -> pd.DataFrame:
     recent = frame[frame["month"] == latest].groupby(keys)[["count", "repeats"]].sum()
     base = frame[frame["month"].isin(baseline)].groupby(keys)["count"].sum().rename("baseline")
     out = recent.join(base, how="outer").fillna(0).reset_index()
     out["recent"] = out["count"].astype(int)
     out["baseline"] = out["baseline"].astype(int)
     out["baseline_rate"] = out["baseline"] / len(baseline)
-    out["p_value"] = [poisson_rate_test(r, b, exposure, len(baseline))
+    out["p_value"] = [poisson_rate_test(round(r / phi), round(b / phi), exposure, len(baseline))
                       for r, b in zip(out["recent"], out["baseline"])]
     return out
 
@@ -124,7 +142,8 @@ def rising_drivers(con: duckdb.DuckDBPyConnection, filters: Filters, driver: str
     if win is None:
         return []
     latest, baseline, exposure = win
-    tested = _test_frame(frame, latest, baseline, exposure, ["split", "driver"])
+    phi = dispersion(frame, baseline, ["split", "driver"])
+    tested = _test_frame(frame, latest, baseline, exposure, ["split", "driver"], phi)
     tested = tested[tested["recent"] >= cfg.min_recent].reset_index(drop=True)
     if tested.empty:
         return []
@@ -146,7 +165,8 @@ def rising_drivers(con: duckdb.DuckDBPyConnection, filters: Filters, driver: str
         out.append(DriverSignal(
             group=str(r.split), driver=str(r.driver), latest_month=latest.strftime("%Y-%m"),
             recent=int(r.recent), recent_exposure=round(exposure, 3), baseline_total=int(r.baseline),
-            baseline_months=len(baseline), baseline_rate=float(r.baseline_rate), p_value=float(r.p_value),
+            baseline_months=len(baseline), baseline_rate=float(r.baseline_rate), dispersion=round(phi, 3),
+            p_value=float(r.p_value),
             q_value=float(r.q_value), flagged=bool(r.flagged), labels=labels, rising_in=rising_in,
             repeat_share=repeat_share))
     return sorted(out, key=lambda s: (not s.flagged, s.p_value, s.driver))
@@ -187,11 +207,12 @@ def rising_table(con: duckdb.DuckDBPyConnection, filters: Filters, driver: str =
     sig = rising_drivers(con, filters, driver)
     rows = [{"driver": s.driver, "latest_month": s.latest_month, "baseline_months": s.baseline_months,
              "baseline_rate": s.baseline_rate, "recent": s.recent, "recent_exposure": s.recent_exposure,
+             "dispersion": s.dispersion,
              "p_value": s.p_value, "q_value": s.q_value, "flagged": s.flagged,
              "label": ", ".join(s.labels) or ("rising" if s.flagged else ""),
              "rose_in": ", ".join(s.rising_in)} for s in sig]
     frame = pd.DataFrame(rows, columns=["driver", "latest_month", "baseline_months", "baseline_rate", "recent",
-                                        "recent_exposure", "p_value", "q_value", "flagged", "label", "rose_in"])
+                                        "recent_exposure", "dispersion", "p_value", "q_value", "flagged", "label", "rose_in"])
     if frame.empty:
         return frame
     return pd.concat([frame[frame["flagged"]], frame[~frame["flagged"]].nlargest(top, "recent")]).head(
