@@ -143,7 +143,22 @@ _V2 = [
             FROM customer_versions) WHERE rn = 1""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# Briefing packs' "you said, we did" log, edited by advocates in the app.
+_V3 = [
+    """CREATE TABLE briefing_actions (
+        action_id INTEGER PRIMARY KEY,
+        function VARCHAR NOT NULL,
+        period VARCHAR NOT NULL,
+        you_said VARCHAR NOT NULL,
+        we_did VARCHAR,
+        owner VARCHAR,
+        status VARCHAR NOT NULL DEFAULT 'planned',
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
