@@ -48,6 +48,7 @@ def build_demo_store(db: str | Path | None = None, *, seed: int = 7, scale: floa
                 progress(min(0.4 * rows / expected, 0.4), f"generated {rows:,} rows")
         con.execute("""UPDATE imports SET finished_at = now(), rows_read = ?, rows_accepted = ?
                        WHERE import_id = 1""", [rows, rows])
+        customers = _load_customers(con, seed, scale)
         con.execute("COMMIT")
 
         def scoring_progress(fraction: float, message: str) -> None:
@@ -55,4 +56,24 @@ def build_demo_store(db: str | Path | None = None, *, seed: int = 7, scale: floa
                 progress(0.4 + 0.6 * fraction, f"scoring: {message}")
 
         scored = score_new_texts(con=con, progress=scoring_progress)
-    return {"db": str(path), "rows": rows, "scored_texts": scored.scored, "seconds_scoring": scored.seconds}
+    return {"db": str(path), "rows": rows, "customers": customers, "scored_texts": scored.scored,
+            "seconds_scoring": scored.seconds}
+
+
+def _load_customers(con, seed: int, scale: float) -> int:
+    """The demo customer file, as if imported from a CRM export (import 2)."""
+    from vocsrc.demo import generate_customers
+    from vocsrc.store.schema import CUSTOMER_FIELDS
+
+    frame = generate_customers(seed=seed, scale=scale)
+    fields = ", ".join(CUSTOMER_FIELDS)
+    con.execute(
+        """INSERT INTO imports (import_id, file_name, checksum, kind, source, mapping, started_at, finished_at,
+                                rows_read, rows_accepted)
+           VALUES (2, ?, ?, 'customer', 'Customer file', 'demo', now(), now(), ?, ?)""",
+        [f"demo customers (seed {seed}, scale {scale})", f"demo-customers:{seed}:{scale}", len(frame), len(frame)])
+    con.register("demo_customers", frame)
+    con.execute(f"""INSERT INTO customer_versions (row_key, {fields}, extra, import_id, source_line)
+                    SELECT md5('demo' || customer_id), {fields}, NULL, 2, row_number() OVER () FROM demo_customers""")
+    con.unregister("demo_customers")
+    return len(frame)

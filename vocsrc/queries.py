@@ -87,8 +87,14 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
            FROM feedback f LEFT JOIN text_scores s USING (text_hash) WHERE f.text IS NOT NULL""").fetchone()
     imports = import_log(con, limit=5)
     fresh = freshness(con)
+    customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
+    unmatched = con.execute(
+        """SELECT count(DISTINCT f.customer_id) FROM feedback f ANTI JOIN customers c USING (customer_id)
+           WHERE f.customer_id IS NOT NULL""").fetchone()[0]
     return {
         "rows": {k: int(rows.get(k, 0)) for k in KINDS},
+        "customers": int(customers),
+        "feedback_customer_ids_not_in_customer_file": int(unmatched) if customers else None,
         "by_source": by_source,
         "rejected": int(rejected),
         "texts": {"distinct": int(scored[0]), "scored": int(scored[1])},

@@ -45,3 +45,18 @@ def test_data_page_imports_an_upload_and_lists_rejected_rows(store):
     # Importing the same upload again adds nothing.
     at.button(key="do_import").click().run()
     assert "0 rows added" in at.success[0].value
+
+
+def test_new_data_shows_without_a_restart(store, tmp_path):
+    from vocsrc.ingest.mapping import Mapping
+    from vocsrc.ingest.pipeline import import_file
+
+    at = open_page()
+    before = int(metric_value(at, "Complaints").replace(",", ""))
+    f = tmp_path / "new.csv"
+    f.write_text("id,category,narrative\nN1,Billing,charged twice\nN2,Delivery,never came\n")
+    # A CLI-style import while the app is running: same process here, the app holds no lock.
+    import_file(f, db=store, mapping=Mapping(name="n", kind="complaint", source="New",
+                                             columns={"source_id": "id", "category": "category", "text": "narrative"}))
+    at.run()
+    assert int(metric_value(at, "Complaints").replace(",", "")) == before + 2

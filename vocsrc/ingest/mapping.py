@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vocsrc import config
 from vocsrc.errors import ConfigError, VocError
-from vocsrc.store.schema import FEEDBACK_FIELDS, KINDS
+from vocsrc.store.schema import CUSTOMER_FIELDS, FEEDBACK_FIELDS, IMPORT_KINDS, fields_for
 
 SYNONYMS_FILE = config.PRESETS_DIR.parent / "synonyms.toml"
 _ALLOWED_KEYS = {"name", "description", "kind", "source", "header_rows", "skip_after_header",
@@ -62,20 +62,21 @@ def mapping_from_dict(data: dict, origin: str) -> Mapping:
     if unknown:
         raise ConfigError(origin, sorted(unknown)[0], "unknown key")
     kind = data.get("kind")
-    if kind is not None and kind not in KINDS:
-        raise ConfigError(origin, "kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind is not None and kind not in IMPORT_KINDS:
+        raise ConfigError(origin, "kind", f"must be one of {', '.join(IMPORT_KINDS)}, not {kind!r}")
+    allowed = fields_for(kind) if kind else {**FEEDBACK_FIELDS, **CUSTOMER_FIELDS}
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         raise ConfigError(origin, "columns", "must be a table of field = \"Column name\"")
     for target, source_col in columns.items():
-        if target not in FEEDBACK_FIELDS:
+        if target not in allowed:
             raise ConfigError(origin, f"columns.{target}",
-                              f"not a store field (fields: {', '.join(FEEDBACK_FIELDS)})")
+                              f"not a store field (fields: {', '.join(allowed)})")
         if not isinstance(source_col, str):
             raise ConfigError(origin, f"columns.{target}", "must be a column name (text)")
     values = data.get("values", {})
     for target, table in values.items():
-        if target not in FEEDBACK_FIELDS or not isinstance(table, dict):
+        if target not in allowed or not isinstance(table, dict):
             raise ConfigError(origin, f"values.{target}", "must be a table of raw = value for a store field")
     date_order = data.get("date_order", "auto")
     if date_order not in ("auto", "mdy", "dmy"):
@@ -150,26 +151,29 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _synonyms() -> dict[str, list[str]]:
+def _synonyms(kind: str | None = None) -> dict[str, list[str]]:
     data = _load_toml(SYNONYMS_FILE)
-    table = data.get("synonyms", {})
+    key, fields = ("customer_synonyms", CUSTOMER_FIELDS) if kind == "customer" else ("synonyms", FEEDBACK_FIELDS)
+    table = data.get(key, {})
     for target in table:
-        if target not in FEEDBACK_FIELDS:
-            raise ConfigError(str(SYNONYMS_FILE), f"synonyms.{target}", "not a store field")
+        if target not in fields:
+            raise ConfigError(str(SYNONYMS_FILE), f"{key}.{target}", "not a store field")
     return {t: [normalise(s) for s in names] for t, names in table.items()}
 
 
-def auto_columns(headers: list[str], questions: dict[str, str] | None = None) -> dict[str, str]:
+def auto_columns(headers: list[str], questions: dict[str, str] | None = None,
+                 kind: str | None = None) -> dict[str, str]:
     """Guess field -> column from header names: exact synonym first, then containment.
 
     Question wording (when the export has it) is searched by containment too, and a
     column with a Qualtrics-style ``<name>_NPS_GROUP`` sibling is taken as the NPS answer.
     """
-    synonyms = _synonyms()
+    synonyms = _synonyms(kind)
     normed = {h: normalise(h) for h in headers}
     chosen: dict[str, str] = {}
     used: set[str] = set()
-    groups = {h[: -len("_NPS_GROUP")] for h in headers if h.upper().endswith("_NPS_GROUP")}
+    groups = set() if kind == "customer" else {
+        h[: -len("_NPS_GROUP")] for h in headers if h.upper().endswith("_NPS_GROUP")}
     nps_cols = [h for h in headers if h in groups]
     if nps_cols:
         chosen["nps"] = nps_cols[0]
@@ -177,13 +181,12 @@ def auto_columns(headers: list[str], questions: dict[str, str] | None = None) ->
         used.update(f"{h}_NPS_GROUP" for h in groups)
     if questions:
         for h, q in questions.items():
-            if q and h not in used:
+            if q and h in normed and h not in used:
                 normed[h] = normed[h] + "|" + normalise(q)
-    chosen: dict[str, str] = {}
-    used: set[str] = set()
+    skip = NOT_GUESSED.get(kind or "", set())
     for exact in (True, False):
         for target, names in synonyms.items():
-            if target in chosen:
+            if target in chosen or target in skip:
                 continue
             for name in names:
                 hit = next((h for h, n in normed.items() if h not in used and n and
@@ -196,7 +199,23 @@ def auto_columns(headers: list[str], questions: dict[str, str] | None = None) ->
     return chosen
 
 
-def guess_kind(columns: dict[str, str]) -> str:
+_COMPLAINT_ONLY = {"category", "sub_issue", "status", "opened_at", "closed_at", "due_at", "outcome", "timely",
+                   "disputed"}
+# Fields never guessed for a kind: a survey's "Status" column is Qualtrics' response
+# type, not a complaint status, and "score" in a survey is not review stars.
+NOT_GUESSED: dict[str, set[str]] = {
+    "survey": {"stars", *_COMPLAINT_ONLY},
+    "review": {"nps", "csat", "ces", *_COMPLAINT_ONLY},
+    "complaint": {"stars", "nps"},
+}
+
+
+def guess_kind(columns: dict[str, str], headers: list[str] | None = None) -> str:
+    feedback_signal = {"nps", "csat", "ces", "stars", "text", "category", "sub_issue"} & set(columns)
+    if headers and not feedback_signal:
+        customer = auto_columns(headers, kind="customer")
+        if "customer_id" in customer and {"joined_at", "left_at", "segment", "revenue_12m"} & set(customer):
+            return "customer"
     if {"category", "status", "opened_at", "closed_at", "sub_issue"} & set(columns):
         return "complaint"
     if "stars" in columns:
@@ -214,16 +233,23 @@ def complete_mapping(mapping: Mapping | None, headers: list[str], file_name: str
     """
     mapping = mapping or Mapping()
     columns = dict(mapping.columns)
+    kind = kind or mapping.kind
     if not columns or mapping.auto:
-        guessed = auto_columns([h for h in headers if h not in columns.values()], questions)
+        free = [h for h in headers if h not in columns.values()]
+        guessed = auto_columns(free, questions, kind)
+        if kind is None and guess_kind({**guessed, **columns}, headers) == "customer":
+            kind, guessed = "customer", auto_columns(free, questions, "customer")
         columns = {**{k: v for k, v in guessed.items() if k not in columns}, **columns}
     missing = [col for col in columns.values() if col not in headers]
     if missing:
         raise VocError(f"{file_name}: mapping {mapping.name!r} expects column(s) "
                        f"{', '.join(repr(m) for m in missing)} which the file does not have "
                        f"(it has: {', '.join(headers[:30])})")
-    kind = kind or mapping.kind or guess_kind(columns)
-    if kind not in KINDS:
-        raise VocError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    kind = kind or guess_kind(columns)
+    if kind not in IMPORT_KINDS:
+        raise VocError(f"kind must be one of {', '.join(IMPORT_KINDS)}, not {kind!r}")
+    unknown = [t for t in columns if t not in fields_for(kind)]
+    if unknown:
+        raise VocError(f"{file_name}: field(s) {', '.join(unknown)} do not belong to a {kind} import")
     source = source or mapping.source or Path(file_name).stem.replace("_", " ")
     return replace(mapping, columns=columns, kind=kind, source=source)

@@ -25,7 +25,7 @@ from vocsrc.ingest import validate
 from vocsrc.ingest.mapping import Mapping, complete_mapping
 from vocsrc.ingest.readers import RawTable, file_checksum, open_table, preview
 from vocsrc.store.connection import LOCK_WAIT_SECONDS, _is_lock_error, open_store
-from vocsrc.store.schema import FEEDBACK_FIELDS
+from vocsrc.store.schema import fields_for
 
 Progress = Callable[[float, str], None]
 # Staging spills to disk beyond this, so a big file never needs its size in memory.
@@ -141,7 +141,7 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
             raise ImportFailed(name, "headers only: no data rows")
         if progress:
             progress(0.9, "checking values")
-        date_cols = [col_of[t] for t in col_of if FEEDBACK_FIELDS[t] in ("TIMESTAMP", "DATE")]
+        date_cols = [col_of[t] for t in col_of if fields_for(mapping.kind)[t] in ("TIMESTAMP", "DATE")]
         fmts = validate.date_formats(mem, date_cols, mapping.date_order)
         p = validate.Params()
         select = validate.build_select(mapping, col_of, labels, extra_cols, fmts, p,
@@ -176,10 +176,17 @@ def _key_columns(mapping: Mapping, col_of: dict[str, str], n_cols: int, header: 
     """Extra SELECT items for ``val``: the id-based key, a content key where there is no id,
     the text hash, and the raw record (only for rows that will be rejected)."""
     by_id = "NULL::VARCHAR"
+    everything = ", ".join(f"coalesce(c{i}, '')" for i in range(n_cols))
+    if mapping.kind == "customer":
+        # A customer row is keyed by its whole content: the same row again is a duplicate,
+        # a changed row (new revenue, a left date) is a new version of that customer.
+        prefix = p.add("customer\x1f")
+        key = f"md5({prefix} || coalesce(trim({col_of['customer_id']}), '') || '\x1f' || concat_ws('\x1f', {everything}))"
+        raw = "json_object(" + ", ".join(f"{p.add(h)}, c{i}" for i, h in enumerate(header)) + ")"
+        return f"{key} AS feedback_id, NULL::VARCHAR AS content_key, CASE WHEN len(errs) > 0 THEN {raw} END AS raw"
     if "source_id" in col_of:
         prefix = p.add(f"{mapping.kind}\x1f{mapping.source}\x1f")
         by_id = f"md5({prefix} || 'id' || nullif(trim({col_of['source_id']}), ''))"
-    everything = ", ".join(f"coalesce(c{i}, '')" for i in range(n_cols))
     # CASE evaluates the content hash only for rows without an id.
     content = f"CASE WHEN {by_id} IS NULL THEN md5(concat_ws('\x1f', {everything})) END"
     raw = "json_object(" + ", ".join(f"{p.add(h)}, c{i}" for i, h in enumerate(header)) + ")"
@@ -213,7 +220,7 @@ def _problems_table(mem: duckdb.DuckDBPyConnection, table: RawTable) -> None:
 def _write(mem: duckdb.DuckDBPyConnection, name: str, checksum: str, mapping: Mapping,
            table: RawTable) -> tuple[int, int, int, int]:
     """The one transaction that changes the store."""
-    fields = ", ".join(FEEDBACK_FIELDS)
+    fields = ", ".join(fields_for(mapping.kind))
     # The first occurrence of an id in this file wins; later ones are duplicates.
     repeats = mem.execute("SELECT count(*) - count(DISTINCT feedback_id) FROM val WHERE len(errs) = 0").fetchone()[0]
     first = ("QUALIFY row_number() OVER (PARTITION BY v.feedback_id ORDER BY v._line) = 1" if repeats else "")
@@ -224,12 +231,19 @@ def _write(mem: duckdb.DuckDBPyConnection, name: str, checksum: str, mapping: Ma
             """INSERT INTO store.imports (import_id, file_name, checksum, kind, source, mapping, started_at)
                VALUES (?, ?, ?, ?, ?, ?, now())""",
             [import_id, name, checksum, mapping.kind, mapping.source, mapping.name])
-        accepted = mem.execute(
-            f"""INSERT INTO store.feedback (feedback_id, kind, source, {fields}, text_hash, extra, import_id, source_line)
-                SELECT v.feedback_id, ?, ?, {fields}, md5_number_lower(v.text), v.extra, ?, v._line
-                FROM val v ANTI JOIN store.feedback f ON f.feedback_id = v.feedback_id
-                WHERE len(v.errs) = 0 {first}""",
-            [mapping.kind, mapping.source, import_id]).fetchone()[0]
+        if mapping.kind == "customer":
+            accepted = mem.execute(
+                f"""INSERT INTO store.customer_versions (row_key, {fields}, extra, import_id, source_line)
+                    SELECT v.feedback_id, {fields}, v.extra, ?, v._line
+                    FROM val v ANTI JOIN store.customer_versions c ON c.row_key = v.feedback_id
+                    WHERE len(v.errs) = 0 {first}""", [import_id]).fetchone()[0]
+        else:
+            accepted = mem.execute(
+                f"""INSERT INTO store.feedback (feedback_id, kind, source, {fields}, text_hash, extra, import_id, source_line)
+                    SELECT v.feedback_id, ?, ?, {fields}, md5_number_lower(v.text), v.extra, ?, v._line
+                    FROM val v ANTI JOIN store.feedback f ON f.feedback_id = v.feedback_id
+                    WHERE len(v.errs) = 0 {first}""",
+                [mapping.kind, mapping.source, import_id]).fetchone()[0]
         # A rejected line already on record for this same file is a duplicate, not a new rejection.
         rejected = mem.execute(
             """INSERT INTO store.rejected

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from vocsrc.ingest.mapping import Mapping
-from vocsrc.store.schema import FEEDBACK_FIELDS, METRIC_SCALES
+from vocsrc.store.schema import METRIC_SCALES, fields_for
 
 MAX_TEXT_CHARS = 100_000
 # Answers that mean "not answered" in survey exports: a missing score, not a bad one.
@@ -35,11 +35,13 @@ REQUIRED_ANY: dict[str, tuple[str, ...]] = {
     "survey": ("nps", "csat", "ces", "text"),
     "review": ("stars", "text"),
     "complaint": ("category", "sub_issue", "text"),
+    "customer": ("customer_id",),
 }
 _REQUIRED_TEXT = {
     "survey": "a survey row needs a score (NPS, CSAT or CES) or a comment",
     "review": "a review needs stars or text",
     "complaint": "a complaint needs a category, an issue or a narrative",
+    "customer": "a customer row needs a customer id",
 }
 
 
@@ -108,12 +110,13 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
     the typed value and the error list.
     """
     raw_items, parsed_items, typed, errors = [], [], [], []
-    for target, typ in FEEDBACK_FIELDS.items():
+    for target, typ in fields_for(mapping.kind).items():
         col = col_of.get(target)
         if col is None:
             typed.append(f"NULL::{typ} AS {target}")
             continue
-        text_like = target in METRIC_SCALES or target == "text" or typ == "BOOLEAN"
+        numeric = typ in ("DOUBLE", "INTEGER")
+        text_like = target in METRIC_SCALES or target == "text" or typ == "BOOLEAN" or numeric
         raw_items.append(f"{_cell(col, target, mapping, p, missing=text_like)} AS r_{target}")
         r = f"r_{target}"
         if target in METRIC_SCALES:
@@ -140,6 +143,15 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
                                    f"format('missing required field: {{}} (the date received) is empty', {label})"))
             errors.append(_err(f"{r} IS NOT NULL AND d_{target} IS NULL", label,
                                f"format('{{}} ''{{}}'' is not a date this import understands', {label}, {r})"))
+        elif numeric:
+            label = p.add(labels[target])
+            # Money and counts as exported: "1,234.50", "£1,234", "12".
+            parsed_items.append(f"TRY_CAST(regexp_replace({r}, '[£$€,\\s]', '', 'g') AS DOUBLE) AS n_{target}")
+            n = f"n_{target}"
+            whole = f" OR {n} <> floor({n})" if typ == "INTEGER" else ""
+            typed.append(f"{n}::{typ} AS {target}")
+            errors.append(_err(f"{r} IS NOT NULL AND ({n} IS NULL{whole} OR {n} < 0)", label,
+                               f"format('{{}} ''{{}}'' is not a {'whole ' if typ == 'INTEGER' else ''}number of 0 or more', {label}, {r})"))
         elif typ == "BOOLEAN":
             label = p.add(labels[target])
             t, f = p.add(TRUE_TOKENS), p.add(FALSE_TOKENS)

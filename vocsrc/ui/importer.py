@@ -14,7 +14,7 @@ from vocsrc import config
 from vocsrc.errors import VocError
 from vocsrc.ingest.mapping import Mapping, available_mappings, complete_mapping, resolve_mapping, save_mapping
 from vocsrc.ingest.readers import preview
-from vocsrc.store.schema import FEEDBACK_FIELDS, KINDS
+from vocsrc.store.schema import IMPORT_KINDS, fields_for
 
 AUTO = "auto (guess from column names)"
 NONE = "—"
@@ -60,18 +60,26 @@ def choose_mapping(path: Path) -> Mapping | None:
         st.error(str(exc))
         return None
     c1, c2 = st.columns(2)
-    kind = c1.selectbox("Kind", KINDS, index=KINDS.index(proposal.kind), key="map_kind")
+    kind = c1.selectbox("Kind", IMPORT_KINDS, index=IMPORT_KINDS.index(proposal.kind), key="map_kind",
+                        help="survey, review or complaint feedback, or a customer file (CRM export)")
+    if kind != proposal.kind:
+        try:
+            proposal = complete_mapping(replace(base, kind=kind, source=None), headers, path.name, kind=kind,
+                                        questions=questions)
+        except VocError as exc:
+            st.error(str(exc))
+            return None
     source = c2.text_input("Source name", value=proposal.source or "", key="map_source",
                            help="e.g. 'Relationship survey' or 'App store reviews'")
     st.markdown("**Which column fills each field?** Unmapped columns are kept as extra data.")
     chosen: dict[str, str] = {}
     grid = st.columns(4)
-    for i, target in enumerate(FEEDBACK_FIELDS):
+    for i, target in enumerate(fields_for(kind)):
         current = proposal.columns.get(target)
         options = [NONE, *headers]
         value = grid[i % 4].selectbox(
             target.replace("_", " "), options, index=options.index(current) if current in options else 0,
-            key=f"map_{picked}_{target}", help=FIELD_HELP.get(target))
+            key=f"map_{picked}_{kind}_{target}", help=FIELD_HELP.get(target))
         if value != NONE:
             chosen[target] = value
     return replace(proposal, columns=chosen, kind=kind, source=source or proposal.source, auto=False)
