@@ -114,24 +114,28 @@ def close_time_histogram(df: pd.DataFrame, caption: str, title: str = "Days from
 
 def rising_drivers_chart(df: pd.DataFrame, caption: str, title: str = "Latest month against its own baseline"
                          ) -> alt.TopLevelMixin:
-    """Dumbbells per driver (df: driver, baseline_rate, recent, flagged, label): baseline per month
-    (grey) to the latest month (black if flagged after BH, else grey)."""
-    _need(df, {"driver", "baseline_rate", "recent", "flagged", "label"})
+    """Dumbbells per driver (df: driver, baseline_rate, recent_rate, recent, flagged, label): the
+    baseline's monthly mean (grey dot) to the latest month's rate (a part month scaled to a whole one);
+    black triangles are rises that survived Benjamini-Hochberg, named at the right edge."""
+    _need(df, {"driver", "baseline_rate", "recent_rate", "recent", "flagged", "label"})
     data = df.copy()
     data["name"] = data["driver"].astype(str).map(_short)
-    data["verdict"] = [("rising: " + lab) if f else "within noise" for f, lab in zip(data["flagged"], data["label"])]
-    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("recent", order="descending"))
+    data["verdict"] = [("rising" + (f" ({lab})" if lab else "")) if f else "within noise"
+                       for f, lab in zip(data["flagged"], data["label"])]
+    width = WIDTH - 120
+    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("recent_rate", order="descending"))
     tip = [alt.Tooltip("driver:N", title="Driver"), alt.Tooltip("baseline_rate:Q", title="Baseline per month", format=".1f"),
-           alt.Tooltip("recent:Q", title="Latest month"), alt.Tooltip("verdict:N", title="Verdict")]
+           alt.Tooltip("recent_rate:Q", title="Latest month, per month", format=".1f"),
+           alt.Tooltip("recent:Q", title="Latest month, complaints"), alt.Tooltip("verdict:N", title="Verdict")]
     base = alt.Chart(data)
-    line = base.mark_rule(color="#BBBBBB", strokeWidth=3).encode(x="baseline_rate:Q", x2="recent:Q", y=y, tooltip=tip)
+    line = base.mark_rule(color="#BBBBBB", strokeWidth=3).encode(x="baseline_rate:Q", x2="recent_rate:Q", y=y, tooltip=tip)
     start = base.mark_point(filled=True, size=90, color="#999999").encode(x="baseline_rate:Q", y=y, tooltip=tip)
     end = base.mark_point(filled=True, size=140).encode(
-        x=alt.X("recent:Q", title="Complaints per month (grey: baseline mean; dot: latest month)"), y=y, tooltip=tip,
-        color=alt.condition("datum.flagged", alt.value("#000000"), alt.value("#999999")),
+        x=alt.X("recent_rate:Q", title="Complaints per month (grey: baseline mean; end: latest month)"), y=y,
+        tooltip=tip, color=alt.condition("datum.flagged", alt.value("#000000"), alt.value("#999999")),
         shape=alt.condition("datum.flagged", alt.value("triangle-right"), alt.value("circle")))
-    note = base.transform_filter("datum.flagged").mark_text(
-        align="left", dx=10, fontSize=LABEL_FONT, fontWeight="bold", color="#000000").encode(
-        x="recent:Q", y=y, text="verdict:N", tooltip=tip)
-    chart = alt.layer(line, start, end, note).properties(width=WIDTH - 80, height=alt.Step(24))
+    note = base.mark_text(align="left", dx=8, fontSize=LABEL_FONT).encode(
+        x=alt.value(width), y=y, text="verdict:N",
+        color=alt.condition("datum.flagged", alt.value("#000000"), alt.value("#888888")))
+    chart = alt.layer(line, start, end, note).properties(width=width, height=alt.Step(24), autosize=_KEEP_SIZE)
     return finish(chart, title, caption)

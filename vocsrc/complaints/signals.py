@@ -207,12 +207,13 @@ def rising_table(con: duckdb.DuckDBPyConnection, filters: Filters, driver: str =
     sig = rising_drivers(con, filters, driver)
     rows = [{"driver": s.driver, "latest_month": s.latest_month, "baseline_months": s.baseline_months,
              "baseline_rate": s.baseline_rate, "recent": s.recent, "recent_exposure": s.recent_exposure,
+             "recent_rate": s.recent / s.recent_exposure if s.recent_exposure else float("nan"),
              "dispersion": s.dispersion,
              "p_value": s.p_value, "q_value": s.q_value, "flagged": s.flagged,
-             "label": ", ".join(s.labels) or ("rising" if s.flagged else ""),
+             "label": ", ".join(s.labels),
              "rose_in": ", ".join(s.rising_in)} for s in sig]
     frame = pd.DataFrame(rows, columns=["driver", "latest_month", "baseline_months", "baseline_rate", "recent",
-                                        "recent_exposure", "dispersion", "p_value", "q_value", "flagged", "label", "rose_in"])
+                                        "recent_exposure", "recent_rate", "dispersion", "p_value", "q_value", "flagged", "label", "rose_in"])
     if frame.empty:
         return frame
     return pd.concat([frame[frame["flagged"]], frame[~frame["flagged"]].nlargest(top, "recent")]).head(
