@@ -67,15 +67,16 @@ def broken_promise_sql(rules: BrokenPromiseRules) -> tuple[str, list]:
 
 
 def broken_promise_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None = None) -> pd.DataFrame:
-    """group, with_text, scored, flagged: complaints whose text reads as a broken promise."""
+    """group, with_text, scored, flagged, share: complaints whose text reads as a broken promise."""
     cfg = load_config()
     cond, cparams = broken_promise_sql(cfg.broken_promise)
     where, params = filters.where()
     return con.execute(
         f"""SELECT {group_column(by)} AS "group", count(*) AS with_text, count(cx_compound) AS scored,
-                   count(*) FILTER (WHERE {cond}) AS flagged
+                   count(*) FILTER (WHERE {cond}) AS flagged,
+                   round(count(*) FILTER (WHERE {cond}) / count(*), 4) AS share
             FROM feedback_scored WHERE kind = 'complaint' AND text IS NOT NULL AND {where}
-            GROUP BY 1 ORDER BY flagged DESC, "group" """, [*cparams, *params]).df()
+            GROUP BY 1 ORDER BY flagged DESC, "group" """, [*cparams, *cparams, *params]).df()
 
 
 def broken_promise_examples(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5,
