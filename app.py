@@ -16,6 +16,9 @@ PAGES = {
         st.Page("pages/customers.py", title="Customers", icon=":material/group:"),
         st.Page("pages/themes.py", title="Themes", icon=":material/label:"),
     ],
+    "Share": [
+        st.Page("pages/briefing.py", title="Briefing", icon=":material/summarize:"),
+    ],
     "Manage": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
         st.Page("pages/method.py", title="Method", icon=":material/science:"),

@@ -15,7 +15,10 @@ def register(command: Callable) -> list[Callable]:
     command(cmd_score)
     command(cmd_evaluate)
     command(cmd_metrics)
-    return [_score_parser, _evaluate_parser, _metrics_parser]
+    from vocsrc.briefing import cli as brief_cli
+
+    command(brief_cli.cmd_brief)
+    return [_score_parser, _evaluate_parser, _metrics_parser, brief_cli.add_parser]
 
 
 def _score_parser(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,119 @@
+"""The actions log ("you said, we did"): what a team promised after a briefing, kept in DuckDB.
+
+Reads work on a read-only connection (the app's per-rerun one) and on a store made before the
+table existed (schema v3): then there is simply no log yet. Writes need a write connection from
+``vocsrc.store.open_store(path)``, which migrates the store first. ``now`` is passed in so the
+functions stay free of clocks and tests reproduce.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import duckdb
+
+from vocsrc.briefing.pack import Action
+from vocsrc.errors import VocError
+
+STATUSES = ("planned", "in progress", "done")
+EDITABLE = ("you_said", "we_did", "owner", "status")
+_COLUMNS = "action_id, function, period, you_said, we_did, owner, status, updated_at"
+MAX_TEXT = 2000  # one action is a sentence or two, not a document
+
+
+def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'briefing_actions'").fetchone()[0])
+
+
+def _action(row: tuple) -> Action:
+    aid, function, period, said, did, owner, status, updated = row
+    return Action(int(aid), function, period, said, did or "", owner or "", status, updated)
+
+
+def list_actions(con: duckdb.DuckDBPyConnection, function: str, period: str | None = None) -> tuple[Action, ...]:
+    """The function's actions (one period's, or all), oldest first."""
+    if not _has_table(con):
+        return ()
+    sql = f"SELECT {_COLUMNS} FROM briefing_actions WHERE function = ?"
+    params: list = [function]
+    if period:
+        sql += " AND period = ?"
+        params.append(period)
+    return tuple(_action(r) for r in con.execute(sql + " ORDER BY action_id", params).fetchall())
+
+
+def _clean(values: Mapping[str, object]) -> dict[str, str]:
+    out = {}
+    for key in EDITABLE:
+        if key in values:
+            text = "" if values[key] is None else str(values[key]).strip()
+            if len(text) > MAX_TEXT:
+                raise VocError(f"{key.replace('_', ' ')} is {len(text):,} characters; keep it under {MAX_TEXT:,}")
+            out[key] = text
+    if "status" in out:
+        out["status"] = out["status"] or "planned"
+        if out["status"] not in STATUSES:
+            raise VocError(f"status {out['status']!r} is not one of {', '.join(STATUSES)}")
+    return out
+
+
+def add_action(con: duckdb.DuckDBPyConnection, function: str, period: str, you_said: str,
+               now: dt.datetime, we_did: str = "", owner: str = "", status: str = "planned") -> int:
+    v = _clean({"you_said": you_said, "we_did": we_did, "owner": owner, "status": status})
+    if not v["you_said"]:
+        raise VocError("say what customers said ('you said') before saving an action")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        new_id = con.execute("SELECT coalesce(max(action_id), 0) + 1 FROM briefing_actions").fetchone()[0]
+        con.execute("INSERT INTO briefing_actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [new_id, function, period, v["you_said"], v["we_did"], v["owner"], v["status"], now, now])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(new_id)
+
+
+def update_action(con: duckdb.DuckDBPyConnection, action_id: int, now: dt.datetime, **changes: object) -> None:
+    v = _clean(changes)
+    if not v:
+        return
+    if "you_said" in v and not v["you_said"]:
+        raise VocError("an action needs its 'you said'; delete the action instead")
+    sets = ", ".join(f"{k} = ?" for k in v)  # keys come from EDITABLE only
+    con.execute(f"UPDATE briefing_actions SET {sets}, updated_at = ? WHERE action_id = ?",
+                [*v.values(), now, action_id])
+
+
+def delete_action(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
+    con.execute("DELETE FROM briefing_actions WHERE action_id = ?", [action_id])
+
+
+def save_edits(con: duckdb.DuckDBPyConnection, function: str, period: str, rows: Iterable[Mapping[str, object]],
+               now: dt.datetime) -> dict[str, int]:
+    """Make the log for (function, period) match an edited table: rows with an action_id are
+    updated, rows without one added, ids no longer present deleted. Blank new rows are ignored."""
+    before = {a.action_id: a for a in list_actions(con, function, period)}
+    seen: set[int] = set()
+    counts = {"added": 0, "updated": 0, "deleted": 0}
+    for row in rows:
+        raw_id = row.get("action_id")
+        aid = None if raw_id is None or raw_id != raw_id else int(raw_id)  # NaN from an added editor row
+        if aid is None or aid not in before:
+            if str(row.get("you_said") or "").strip():
+                add_action(con, function, period, str(row["you_said"]), now, str(row.get("we_did") or ""),
+                           str(row.get("owner") or ""), str(row.get("status") or "planned"))
+                counts["added"] += 1
+            continue
+        seen.add(aid)
+        old = before[aid]
+        changed = {k: row.get(k) for k in EDITABLE if k in row and (row.get(k) or "") != getattr(old, k)}
+        if changed:
+            update_action(con, aid, now, **changed)
+            counts["updated"] += 1
+    for aid in set(before) - seen:
+        delete_action(con, aid)
+        counts["deleted"] += 1
+    return counts

@@ -1,0 +1,161 @@
+"""The pack as a PDF (fpdf2, pure Python), with the same chart PNGs as the HTML and slides.
+
+Font choice: fpdf2's core Helvetica needs no font file, so the PDF builds on a fresh machine
+with only pip packages. No Unicode TTF ships inside any package we install (matplotlib's DejaVu
+is not installed; system fonts may be absent), so text is spelled in latin-1 first
+(``render_common.to_latin1``: curly quotes, dashes and ellipses mapped, accents kept where
+latin-1 has them). That covers English and western European comments; other scripts show '?'.
+"""
+
+from __future__ import annotations
+
+import io
+
+from vocsrc.briefing.pack import Figure, Pack
+from vocsrc.briefing.render_common import chart_images, to_latin1 as L
+
+BLUE = (0, 114, 178)
+GREY = (110, 110, 110)
+
+
+def _pdf():
+    from fpdf import FPDF
+
+    class _Doc(FPDF):
+        footer_text = ""
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Helvetica", size=7)
+            self.set_text_color(*GREY)
+            self.cell(0, 5, L(f"{self.footer_text}    page {self.page_no()}"), align="C")
+
+    return _Doc(format="A4", unit="mm")
+
+
+class _Writer:
+    def __init__(self, pack: Pack) -> None:
+        self.pdf = _pdf()
+        self.pdf.footer_text = f"{pack.title} · data to {pack.freshness}"
+        self.pdf.set_auto_page_break(True, margin=16)
+        self.pdf.set_margins(16, 16, 16)
+        self.pdf.set_title(L(pack.title))
+        self.pdf.add_page()
+
+    def text(self, s: str, size: float = 10, style: str = "", colour=(34, 34, 34), h: float = 5) -> None:
+        self.pdf.set_font("Helvetica", style, size)
+        self.pdf.set_text_color(*colour)
+        self.pdf.multi_cell(0, h, L(s), new_x="LMARGIN", new_y="NEXT")
+
+    def heading(self, s: str) -> None:
+        if self.pdf.get_y() > 250:
+            self.pdf.add_page()
+        self.pdf.ln(3)
+        self.text(s, 14, "B", BLUE, 7)
+        self.pdf.ln(1)
+
+    def bullet(self, s: str, note: str = "") -> None:
+        self.text(f"- {s}", 10)
+        if note:
+            self.note(note)
+
+    def note(self, s: str) -> None:
+        self.text(s, 7.5, "", GREY, 3.8)
+        self.pdf.ln(0.8)
+
+    def figure(self, f: Figure, label: str | None = None) -> None:
+        self.bullet(f"{label or f.label}: {f.text}", f.footnote)
+
+    def image(self, png: bytes | None, footnote: str = "") -> None:
+        if not png:
+            return
+        from PIL import Image
+
+        w, h = Image.open(io.BytesIO(png)).size
+        width = 178.0
+        height = width * h / w
+        if height > 200:
+            width, height = width * 200 / height, 200
+        if self.pdf.get_y() + height > 275:
+            self.pdf.add_page()
+        self.pdf.image(io.BytesIO(png), w=width, h=height)
+        if footnote:
+            self.note(footnote)
+
+    def quote(self, before: str, evidence: str, after: str, meta: str) -> None:
+        pdf = self.pdf
+        pdf.set_text_color(34, 34, 34)
+        pdf.set_font("Helvetica", "I", 9.5)
+        pdf.write(4.8, L('"' + before))
+        pdf.set_font("Helvetica", "BI", 9.5)
+        pdf.write(4.8, L(evidence))
+        pdf.set_font("Helvetica", "I", 9.5)
+        pdf.write(4.8, L(after + '"'))
+        pdf.ln(5)
+        self.note(meta)
+        pdf.ln(1)
+
+
+def render_pdf(pack: Pack, images: dict[str, bytes] | None = None) -> bytes:
+    images = chart_images(pack) if images is None else images
+    w = _Writer(pack)
+    w.text(pack.title, 20, "B", h=9)
+    w.text(pack.subtitle, 10, "", GREY)
+    w.heading("Headlines")
+    for h in pack.headlines:
+        w.bullet(" ".join((h.sentence, *h.extra)), h.current.footnote)
+    if not pack.headlines:
+        w.text("No scored responses in this period.")
+    w.heading("The whole distribution and how the middle moved")
+    for f in pack.distribution:
+        w.figure(f)
+    for s in pack.middle_sentences:
+        w.bullet(s)
+    for name in ("distribution", "migration", "trend"):
+        spec = pack.chart(name)
+        w.image(images.get(name), spec.footnote if spec else "")
+    w.heading("What changed (beyond noise only)")
+    for s in pack.changes:
+        w.bullet(s)
+    w.heading("Themes by impact")
+    spec = pack.chart("themes")
+    w.image(images.get("themes"), spec.footnote if spec else "")
+    for t in (*pack.themes_negative, *pack.themes_positive):
+        w.bullet(f"{t.theme.replace('_', ' ')}: {t.impact.text}, {t.mentions:,} mentions, "
+                 f"{'beyond noise' if t.significant else 'within noise'}")
+    if pack.middle_themes:
+        w.text("What holds the middle back", 11, "B")
+        for m in pack.middle_themes:
+            w.bullet(f"{m.theme.replace('_', ' ')}: {m.middle_share.fmt()} of the middle against "
+                     f"{m.top_share.fmt()} of the top band" + (", beyond noise" if m.beyond_noise else ""),
+                     m.middle_share.footnote)
+    w.heading("Complaints")
+    c = pack.complaints
+    if c is None:
+        w.text("No complaints in either period.")
+    else:
+        for s in c.sentences:
+            w.bullet(s)
+        for f in c.shares:
+            w.figure(f)
+        spec = pack.chart("complaints")
+        w.image(images.get("complaints"), spec.footnote if spec else "")
+    w.heading("In their words")
+    if not pack.include_text:
+        w.text("Free text is left out of this pack.")
+    for v in pack.verbatims:
+        w.quote(v.before, v.evidence, v.after, f"{v.band} · {v.meta}")
+    w.heading("Questions to take back to your team")
+    for i, q in enumerate(pack.questions, 1):
+        w.text(f"{i}. {q.text}")
+        w.note(f"Because: {q.because}")
+    w.heading("You said, we did")
+    if not pack.actions:
+        w.text("No actions recorded yet.")
+    for a in pack.actions:
+        w.bullet(f"[{a.period}, {a.status}] You said: {a.you_said} - We did: {a.we_did or '(not yet)'}"
+                 + (f" ({a.owner})" if a.owner else ""))
+    w.heading("How to read this")
+    for n in pack.notes:
+        w.note(n)
+    return bytes(w.pdf.output())
