@@ -1,27 +1,40 @@
 """Score and theme-tag the store's texts: new ones after an import, or all on rescore.
 
 Scores are keyed by text hash, so each distinct text is scored once however
-often it occurs. Work is committed chunk by chunk: an interrupted run keeps
+often it occurs. Work is committed batch by batch: an interrupted run keeps
 what it finished, and the next run picks up the texts still missing or scored
 by an older ``scorer`` version.
+
+Speed: the texts to do are copied once into a temporary table (re-running the
+anti-join per batch re-reads the whole store each time); worker processes score
+*and* tag each chunk, so tagging runs on every core instead of after scoring in
+the parent; workers return plain columns, and each batch is written with one
+Arrow insert while the workers already score the next batch.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vocsrc import config
 from vocsrc.store import open_store
 
-CHUNK = 50_000
+BATCH = 100_000  # texts per write (one transaction)
+CHUNK = 500  # texts per worker task: big enough that messages cost little, small enough to balance
+_PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+_SCORE_COLUMNS = ("vader_compound", "vader_pos", "vader_neu", "vader_neg", "cx_compound", "label", "cx_label",
+                  "n_sentences", "neg_sentence", "pos_sentence")
 
 
 @dataclass(frozen=True)
@@ -35,27 +48,101 @@ class ScoringResult:
         return self.scored / self.seconds if self.seconds else 0.0
 
 
-@lru_cache(maxsize=1)
-def scorer_version() -> str:
-    """Engine plus a digest of every lexicon, rule and theme file that shapes a score."""
-    import os
-
+def _shaping_files() -> list[Path]:
     from vocsrc.sentiment import cx
-    from vocsrc.sentiment.engine import engine_name
     from vocsrc.themes import bank
+    from vocsrc.themes.user_bank import user_bank_path
 
-    digest = hashlib.sha256()
-    files = [cx.DEFAULT_LEXICON, os.environ.get(cx.ENV_VAR), bank.DEFAULT_BANK, os.environ.get(bank.ENV_VAR)]
-    for path in filter(None, files):
-        digest.update(Path(path).read_bytes())
-    return f"{engine_name()}+cx:{digest.hexdigest()[:12]}"
+    user_bank = user_bank_path()
+    files = [cx.DEFAULT_LEXICON, os.environ.get(cx.ENV_VAR), bank.DEFAULT_BANK, user_bank if user_bank.exists() else None]
+    return [Path(f) for f in files if f]
 
 
-def _pending(con: duckdb.DuckDBPyConnection, rescore: bool, version: str) -> int:
+_VERSIONS: dict[tuple, str] = {}
+
+
+def scorer_version() -> str:
+    """Engine plus a digest of every lexicon, rule and theme file that shapes a score.
+
+    Cached per file state, not per process: adopting a phrase into the user bank
+    must change the version a long-lived process (the app, a test) computes.
+    """
+    from vocsrc.sentiment.engine import engine_name
+
+    files = _shaping_files()
+    key = tuple((str(p), *((st.st_mtime_ns, st.st_size) if (st := _stat(p)) else ())) for p in files)
+    if key not in _VERSIONS:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.read_bytes())
+        _VERSIONS[key] = f"{engine_name()}+cx:{digest.hexdigest()[:12]}"
+    return _VERSIONS[key]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- worker side
+
+_BANK = None  # the bank in effect, set in the parent before forking or by _init_worker
+
+
+def _init_worker(bank_path: str | None) -> None:
+    global _BANK
+    from vocsrc.sentiment.engine import raw_analyzer
+    from vocsrc.themes.bank import load_bank
+
+    raw_analyzer()  # load the lexicon once per worker, not inside the first task
+    _BANK = load_bank(bank_path, use_env=False)
+
+
+def _score_and_tag(texts: list[str]) -> tuple[list, ...]:
+    """Scores as columns (cheap to send back) plus each text's theme keys."""
+    from vocsrc.sentiment.document import score_document
+    from vocsrc.themes.tagging import tag
+
+    cols: tuple[list, ...] = tuple([] for _ in _SCORE_COLUMNS)
+    themes = []
+    bank = _BANK
+    for text in texts:
+        s = score_document(text)
+        for col, name in zip(cols, _SCORE_COLUMNS):
+            col.append(getattr(s, name))
+        themes.append(tag(text, bank))
+    return (*cols, themes)
+
+
+# ---------------------------------------------------------------- parent side
+
+
+def _pending_table(con: duckdb.DuckDBPyConnection, rescore: bool, version: str) -> int:
     stale = "s.text_hash IS NULL OR s.scorer <> ?" if rescore else "s.text_hash IS NULL"
-    return con.execute(
-        f"""SELECT count(DISTINCT f.text_hash) FROM feedback f LEFT JOIN text_scores s USING (text_hash)
-            WHERE f.text IS NOT NULL AND ({stale})""", [version] if rescore else []).fetchone()[0]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE scoring_pending AS
+            SELECT row_number() OVER () AS rn, text_hash, text FROM (
+                SELECT f.text_hash, any_value(f.text) AS text FROM feedback f LEFT JOIN text_scores s USING (text_hash)
+                WHERE f.text IS NOT NULL AND ({stale}) GROUP BY f.text_hash)""", [version] if rescore else [])
+    return con.execute("SELECT count(*) FROM scoring_pending").fetchall()[0][0]
+
+
+def _batches(con: duckdb.DuckDBPyConnection, total: int) -> Iterator[tuple[pa.Array, list[str]]]:
+    for start in range(0, total, BATCH):
+        tbl = con.sql("SELECT text_hash, text FROM scoring_pending WHERE rn > $lo AND rn <= $hi ORDER BY rn",
+                      params={"lo": start, "hi": start + BATCH}).to_arrow_table()
+        yield tbl.column("text_hash").combine_chunks(), tbl.column("text").to_pylist()
+
+
+def _start_method() -> str:
+    # fork is cheapest (workers inherit the loaded lexicon and bank) but can deadlock a
+    # child when the parent runs other threads (Streamlit does): fork only when single-threaded
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, str], None] | None = None,
@@ -65,70 +152,89 @@ def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, 
     if con is None:
         with open_store(config.db_path(db)) as own:
             return score_new_texts(progress=progress, rescore=rescore, processes=processes, con=own)
-    from vocsrc.sentiment.document import score_many
-    from vocsrc.themes.bank import default_bank
-    from vocsrc.themes.tagging import tag_many
+    global _BANK
+    from vocsrc.sentiment.document import _cores
+    from vocsrc.themes.bank import load_bank
+    from vocsrc.themes.user_bank import user_bank_path
 
     started = time.monotonic()
     version = scorer_version()
-    total = _pending(con, rescore, version)
-    bank = default_bank()
+    total = _pending_table(con, rescore, version)
+    user_bank = user_bank_path()
+    bank_path = str(user_bank) if user_bank.exists() else None
+    _BANK = load_bank(bank_path, use_env=False)
+    procs = max(1, processes if processes is not None else _cores())
     done = 0
-    stale = "s.text_hash IS NULL OR s.scorer <> $v" if rescore else "s.text_hash IS NULL"
-    while done < total:
-        rows = con.execute(
-            f"""SELECT f.text_hash, any_value(f.text) FROM feedback f LEFT JOIN text_scores s USING (text_hash)
-                WHERE f.text IS NOT NULL AND ({stale}) GROUP BY f.text_hash LIMIT $n""",
-            {"n": CHUNK, **({"v": version} if rescore else {})}).fetchall()
-        if not rows:
-            break
-        hashes = [r[0] for r in rows]
-        texts = [r[1] for r in rows]
 
-        def chunk_progress(d: int, t: int, base: int = done) -> None:
-            if progress:
-                progress(min((base + d) / max(total, 1), 1.0), f"{base + d:,} of {total:,} texts")
-
-        scores = score_many(texts, processes=processes, progress=chunk_progress)
-        themes = tag_many(texts, bank)
-        _write_chunk(con, hashes, scores, themes, version, "default")
-        done += len(rows)
+    def report(n: int) -> None:
         if progress:
-            progress(min(done / max(total, 1), 1.0), f"{done:,} of {total:,} texts")
+            progress(min(n / max(total, 1), 1.0), f"{n:,} of {total:,} texts")
+
+    try:
+        if procs == 1 or total < _PARALLEL_MIN or mp.current_process().daemon:
+            for hashes, texts in _batches(con, total):
+                parts = []
+                for i in range(0, len(texts), CHUNK):
+                    parts.append(_score_and_tag(texts[i:i + CHUNK]))
+                    report(done + min(i + CHUNK, len(texts)))
+                _write_batch(con, hashes, parts, version, rescore)
+                done += len(texts)
+        else:
+            ctx = mp.get_context(_start_method())
+            with ctx.Pool(procs, initializer=_init_worker, initargs=(bank_path,)) as pool:
+                waiting = None  # (hashes, imap iterator, size) of the batch the workers are on
+                for hashes, texts in _batches(con, total):
+                    running = pool.imap(_score_and_tag, [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)])
+                    if waiting is not None:  # the workers score this batch while we collect and write the last
+                        done = _collect_and_write(con, waiting, version, rescore, done, report)
+                    waiting = (hashes, running, len(texts))
+                if waiting is not None:
+                    done = _collect_and_write(con, waiting, version, rescore, done, report)
+    finally:
+        con.execute("DROP TABLE IF EXISTS scoring_pending")
+    report(done)
     return ScoringResult(scored=done, seconds=round(time.monotonic() - started, 3), scorer=version)
 
 
-def _write_chunk(con: duckdb.DuckDBPyConnection, hashes: list[int], scores: list, themes: list[list[str]],
-                 version: str, bank_name: str) -> None:
-    """Replace one chunk's scores and themes in a single transaction."""
-    table = pa.table({
-        "text_hash": pa.array(hashes, pa.uint64()),
-        "vader_compound": [s.vader_compound for s in scores],
-        "vader_pos": [s.vader_pos for s in scores],
-        "vader_neu": [s.vader_neu for s in scores],
-        "vader_neg": [s.vader_neg for s in scores],
-        "cx_compound": [s.cx_compound for s in scores],
-        "label": [s.label for s in scores],
-        "cx_label": [s.cx_label for s in scores],
-        "n_sentences": pa.array([s.n_sentences for s in scores], pa.int32()),
-        "neg_sentence": pa.array([s.neg_sentence for s in scores], pa.string()),
-        "pos_sentence": pa.array([s.pos_sentence for s in scores], pa.string()),
-    })
-    pairs = [(h, t) for h, ts in zip(hashes, themes) for t in ts]
-    tagged = pa.table({"text_hash": pa.array([p[0] for p in pairs], pa.uint64()),
-                       "theme": pa.array([p[1] for p in pairs], pa.string())})
-    con.register("chunk_scores", table)
-    con.register("chunk_themes", tagged)
+def _collect_and_write(con: duckdb.DuckDBPyConnection, waiting: tuple, version: str, rescore: bool, done: int,
+                       report: Callable[[int], None]) -> int:
+    hashes, running, size = waiting
+    parts, got = [], 0
+    for part in running:
+        parts.append(part)
+        got += len(part[0])
+        report(done + got)
+    _write_batch(con, hashes, parts, version, rescore)
+    return done + size
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, hashes: pa.Array, parts: list[tuple[list, ...]], version: str,
+                 rescore: bool) -> None:
+    """Write one batch's scores and themes in a single transaction (replacing old rows on rescore)."""
+    def column(i: int) -> list:
+        return [v for part in parts for v in part[i]]
+
+    types = {"n_sentences": pa.int32(), "neg_sentence": pa.string(), "pos_sentence": pa.string(),
+             "label": pa.string(), "cx_label": pa.string()}
+    scores = pa.table({"text_hash": hashes, **{name: pa.array(column(i), types.get(name, pa.float64()))
+                                               for i, name in enumerate(_SCORE_COLUMNS)}})
+    themes = pa.array(column(len(_SCORE_COLUMNS)), pa.list_(pa.string()))
+    tagged = pa.table({"text_hash": pc.take(hashes, pc.list_parent_indices(themes)),
+                       "theme": pc.list_flatten(themes)})
+    con.register("batch_scores", scores)
+    con.register("batch_themes", tagged)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM text_scores WHERE text_hash IN (SELECT text_hash FROM chunk_scores)")
-        con.execute("DELETE FROM text_themes WHERE text_hash IN (SELECT text_hash FROM chunk_scores)")
-        con.execute("INSERT INTO text_scores SELECT *, ? FROM chunk_scores", [version])
-        con.execute("INSERT INTO text_themes SELECT text_hash, theme, ? FROM chunk_themes", [bank_name])
+        if rescore:
+            con.execute("DELETE FROM text_scores WHERE text_hash IN (SELECT text_hash FROM batch_scores)")
+            con.execute("DELETE FROM text_themes WHERE text_hash IN (SELECT text_hash FROM batch_scores)")
+        con.execute(f"INSERT INTO text_scores SELECT text_hash, {', '.join(_SCORE_COLUMNS)}, ? FROM batch_scores",
+                    [version])
+        con.execute("INSERT INTO text_themes SELECT text_hash, theme, 'default' FROM batch_themes")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("chunk_scores")
-        con.unregister("chunk_themes")
+        con.unregister("batch_scores")
+        con.unregister("batch_themes")
