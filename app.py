@@ -15,6 +15,7 @@ PAGES = {
         st.Page("pages/segments.py", title="Segments", icon=":material/view_module:"),
         st.Page("pages/customers.py", title="Customers", icon=":material/group:"),
         st.Page("pages/themes.py", title="Themes", icon=":material/label:"),
+        st.Page("pages/complaints.py", title="Complaints", icon=":material/report:"),
     ],
     "Share": [
         st.Page("pages/briefing.py", title="Briefing", icon=":material/summarize:"),

@@ -18,7 +18,16 @@ def register(command: Callable) -> list[Callable]:
     from vocsrc.briefing import cli as brief_cli
 
     command(brief_cli.cmd_brief)
-    return [_score_parser, _evaluate_parser, _metrics_parser, brief_cli.add_parser]
+    command(cmd_complaints)
+    from vocsrc.complaints import cli as complaints_cli
+
+    return [_score_parser, _evaluate_parser, _metrics_parser, brief_cli.add_parser, complaints_cli.add_parser]
+
+
+def cmd_complaints(args: argparse.Namespace) -> int:
+    from vocsrc.complaints import cli as complaints_cli
+
+    return complaints_cli.run(args)
 
 
 def _score_parser(sub: argparse._SubParsersAction) -> None:

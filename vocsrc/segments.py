@@ -70,7 +70,8 @@ def segment_table(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
     testable = frame["testable"] & frame["p_value"].notna()
     flags = benjamini_hochberg(frame.loc[testable, "p_value"].tolist(), q=q) if testable.any() else []
     frame["differs_from_rest"] = False
-    frame.loc[testable, "differs_from_rest"] = flags
+    if testable.any():
+        frame.loc[testable, "differs_from_rest"] = flags
     return frame
 
 
