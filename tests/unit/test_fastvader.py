@@ -343,8 +343,10 @@ def test_score_texts_matches_in_every_mode() -> None:
 
 def test_score_texts_reports_worker_failure() -> None:
     # Non-str input makes the reference (and so FastVader) raise inside a worker.
-    with pytest.raises(RuntimeError, match="worker failed"):
-        score_texts(["fine", 5, "good"], processes=2, chunk_size=1)  # type: ignore[list-item]
+    for method in ("fork", "spawn"):
+        with pytest.raises(RuntimeError, match="worker failed"):
+            score_texts(["fine", 5, "good"], processes=2, chunk_size=1,  # type: ignore[list-item]
+                        start_method=method)
 
 
 def test_check_file_reports_identity(tmp_path: Path) -> None:

@@ -4,12 +4,12 @@ Used by the import pipeline and by rescoring.  Work is handed out in chunks (one
 message per chunk, never per text).  With the "fork" start method the texts are
 not sent at all: workers inherit them, take chunk numbers from a shared counter
 (so a worker on a busier core simply takes fewer chunks) and send back only the
-score tuples.  multiprocessing.Pool is avoided there because its three helper
+score tuples.  A process pool is avoided there because its three helper
 threads cost the parent ~1 ms of CPU per chunk, a sizeable share for short texts.
 
 Forking a process that runs other threads (Streamlit does) can deadlock a child
 on a lock some thread held at fork time, so "fork" is only used when the caller
-is single-threaded; otherwise a forkserver (POSIX) or spawn Pool is used.
+is single-threaded; otherwise a forkserver (POSIX) or spawn process pool is used.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 import threading
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -102,12 +103,17 @@ def score_texts(
     if method == "fork":
         return _score_forked(ctx, texts, bounds, processes, progress)
 
-    with ctx.Pool(processes, initializer=_init_worker) as pool:
-        chunks = (texts[s:e] for s, e in bounds)
-        for (_, end), part in zip(bounds, pool.imap(_score_chunk, chunks)):
-            results.extend(part)
-            if progress is not None:
-                progress(end, total)
+    # ProcessPoolExecutor rather than Pool: if a worker dies (or cannot even
+    # import its main module) it raises BrokenProcessPool instead of hanging.
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init_worker) as pool:
+        parts = pool.map(_score_chunk, (texts[s:e] for s, e in bounds))
+        try:
+            for (_, end), part in zip(bounds, parts):
+                results.extend(part)
+                if progress is not None:
+                    progress(end, total)
+        except Exception as exc:
+            raise RuntimeError(f"a scoring worker failed: {exc!r}") from exc
     return results
 
 
