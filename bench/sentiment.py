@@ -168,7 +168,16 @@ def load_note() -> str:
         return "load average unavailable"
     note = f"load average {one_minute:.2f} on {os.cpu_count()} cores"
     if one_minute > 0.5:
-        note += " (other processes are busy: multi-process figures will understate)"
+        note += " (other processes are busy: multi-process figures will understate"
+        try:
+            autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip()
+        except OSError:
+            autogroup = "0"
+        if autogroup == "1":
+            # CFS then shares CPU per session, so our two workers together get
+            # no more than one process would while other sessions are busy.
+            note += "; kernel autogroup is on, so both workers share one session's CPU share"
+        note += ")"
     return note
 
 
