@@ -4,7 +4,7 @@ actions log, download it as HTML, PDF, PowerPoint or Markdown."""
 import streamlit as st
 
 from vocsrc import queries
-from vocsrc.briefing.periods import recent_periods
+from vocsrc.briefing.periods import parse_period, recent_periods
 from vocsrc.privacy import escape_markdown as esc
 from vocsrc.ui.briefing import actions_editor, download_buttons, figure_caption, get_pack, verbatims
 from vocsrc.ui.data import query
@@ -22,8 +22,10 @@ if not functions or latest is None:
 c1, c2, c3 = st.columns([2, 1, 2])
 function = c1.selectbox("Function", functions, key="brief_function")
 grain = c2.segmented_control("Period", ["quarter", "month"], default="quarter", key="brief_grain") or "quarter"
-period = c3.selectbox("Which " + grain, recent_periods(latest, grain, 8 if grain == "quarter" else 12),
-                      key="brief_period", help="Compared with the " + grain + " before it.")
+options = recent_periods(latest, grain, 8 if grain == "quarter" else 12)
+period = c3.selectbox("Which " + grain, options, index=0 if parse_period(options[0]).end <= latest else 1,
+                      key="brief_period", help="Compared with the " + grain + " before it. The newest one "
+                      "still running is listed first; the last complete one is chosen.")
 include_text = not st.toggle("Leave free text out", key="brief_no_text",
                              help="No customer comments on screen or in any download.")
 

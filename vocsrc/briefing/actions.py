@@ -117,3 +117,20 @@ def save_edits(con: duckdb.DuckDBPyConnection, function: str, period: str, rows:
         delete_action(con, aid)
         counts["deleted"] += 1
     return counts
+
+
+def actions_csv(actions: Iterable[Action]) -> bytes:
+    """The log as CSV for a spreadsheet; any cell a spreadsheet would run as a formula (=, +, -, @)
+    is neutralised cell by cell (``privacy.neutralise_cell``), whatever the column's dtype."""
+    import csv
+    import io
+
+    from vocsrc.privacy import neutralise_cell
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["action_id", "function", "period", "you_said", "we_did", "owner", "status", "updated_at"])
+    for a in actions:
+        writer.writerow([neutralise_cell(v) for v in (a.action_id, a.function, a.period, a.you_said, a.we_did,
+                                                       a.owner, a.status, a.updated_at)])
+    return buf.getvalue().encode("utf-8-sig")

@@ -95,18 +95,20 @@ def _round_robin(rows: list[dict], want: int, kept: list[frozenset], threshold: 
 
 
 def balanced_sample(rows: list[dict], total: int = 8, threshold: float = 0.5) -> list[dict]:
-    """Equal good and bad (the smaller side caps both), the rest from the middle.
+    """Equal good and bad (the smaller side caps both), about a quarter from the middle; when the
+    middle runs short, more good-and-bad pairs fill its place.
 
     ``rows`` must come in a reproducible order (``candidates`` sorts by a seeded hash)."""
     by_tone = {t: [r for r in rows if r["tone"] == t] for t in ("bad", "middle", "good")}
-    side = max((total - max(total // 4, 1)) // 2, 1)
     kept: list[frozenset] = []
-    bad = _round_robin(by_tone["bad"], side, kept, threshold)
-    good = _round_robin(by_tone["good"], side, kept, threshold)
+    bad = _round_robin(by_tone["bad"], total // 2, kept, threshold)
+    good = _round_robin(by_tone["good"], total // 2, kept, threshold)
     even = min(len(bad), len(good))
-    bad, good = bad[:even], good[:even]
-    kept = [shingles(r["text"]) for r in bad + good]
-    middle = _round_robin(by_tone["middle"], total - 2 * even, kept, threshold)
+    side = min(even, (total - total // 4) // 2)
+    kept = [shingles(r["text"]) for r in bad[:side] + good[:side]]
+    middle = _round_robin(by_tone["middle"], total - 2 * side, kept, threshold)
+    side = min(even, (total - len(middle)) // 2)
+    bad, good = bad[:side], good[:side]
     # Interleave so a reader meets bad, good and middle in turn, not a wall of one tone.
     out: list[dict] = []
     for i in range(max(len(bad), len(middle))):

@@ -96,6 +96,13 @@ def actions_editor(pack: Pack) -> None:
             st.error(str(exc))
             return
         st.success(f"Saved: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted.")
+    if pack.actions:
+        from vocsrc.briefing.actions import actions_csv
+        from vocsrc.briefing.cli import slug
+
+        st.download_button("Actions log (CSV)", data=actions_csv(pack.actions), mime="text/csv",
+                           file_name=f"actions-{slug(pack.function)}.csv", key="brief_actions_csv",
+                           on_click="ignore", icon=":material/download:")
     older = [a for a in pack.actions if a.period != pack.period]
     if older:
         st.caption("Earlier periods")
