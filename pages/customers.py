@@ -13,7 +13,7 @@ st.title("Customers")
 st.write("Counted in customers, not responses: each customer counts once, by their latest answer.")
 freshness_note()
 metric = metric_picker("cust_metric", ("nps", "csat", "ces", "stars"))
-total = query(customers.customer_totals, filters, metric)
+total, by = query(customers.customer_summary, filters, metric, "function")
 if not total.get("customers"):
     st.info("No responses with a customer id match these filters.")
     st.stop()
@@ -33,7 +33,6 @@ st.caption(f"n = {int(total['customers']):,} customers ({int(total['responses'])
            "answer in the period")
 
 st.subheader("By business function")
-by = query(customers.customer_view, filters, metric, "function")
 st.dataframe(customers.presentable(by), width="stretch", hide_index=True)
 st.caption("Each customer is counted in the function of their latest answer. Shares are of customers, "
            "with 95% Wilson intervals.")

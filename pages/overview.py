@@ -17,7 +17,7 @@ cols[0].metric("Responses and items", f"{t['rows']:,}")
 cols[1].metric("Survey responses", f"{t['by_kind']['survey']:,}")
 cols[2].metric("Reviews", f"{t['by_kind']['review']:,}")
 cols[3].metric("Complaints", f"{t['by_kind']['complaint']:,}")
-cols[4].metric("Distinct customers", f"{t['customers']:,}",
+cols[4].metric("Distinct customers", f"{query(queries.distinct_customers, filters):,}",
                help="Customers with a customer id; one customer may give many responses.")
 period = f"{t['first']:%Y-%m-%d} to {t['last']:%Y-%m-%d}" if t["first"] else "no dated rows"
 st.caption(f"n = {t['rows']:,} rows ({t['with_text']:,} with text); period {period}; "

@@ -44,13 +44,15 @@ def customer_view(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str 
                        arg_max(score, received_at) AS latest, arg_min(band, received_at) AS first_band,
                        arg_max(band, received_at) AS latest_band
                 FROM answers GROUP BY customer_id)
-            SELECT grp AS "group", count(*) AS customers, sum(answers) AS responses,
+            SELECT CASE WHEN grouping(grp) = 1 THEN NULL ELSE grp END AS "group", grouping(grp) = 1 AS is_total,
+                   count(*) AS customers, sum(answers) AS responses,
                    count(*) FILTER (WHERE latest BETWEEN {top_lo} AND {top_hi}) AS really_happy,
                    count(*) FILTER (WHERE answers >= 2) AS repeat_customers,
                    count(*) FILTER (WHERE answers >= 2 AND latest_band > first_band) AS moved_up,
                    count(*) FILTER (WHERE answers >= 2 AND latest_band < first_band) AS moved_down,
                    count(*) FILTER (WHERE answers >= 2 AND latest_band = first_band) AS stayed
-            FROM per_customer GROUP BY ALL ORDER BY customers DESC""", params).df()
+            FROM per_customer GROUP BY GROUPING SETS ((grp), ()) ORDER BY is_total DESC, customers DESC""",
+        params).df()
     if frame.empty:
         return frame
     shares = [wilson(int(k), int(n)) for k, n in zip(frame["really_happy"], frame["customers"])]
@@ -61,17 +63,24 @@ def customer_view(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str 
     return frame
 
 
-def customer_totals(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str = "nps") -> dict:
-    """The same figures for everyone in the filter, plus how many responses had no customer id."""
-    frame = customer_view(con, filters, metric, by=None)
+def customer_summary(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str = "nps",
+                     by: str | None = "function") -> tuple[dict, pd.DataFrame]:
+    """(figures for everyone in the filter, figures per group) from one pass over the answers,
+    plus how many responses had no customer id and so are not counted as anyone."""
+    frame = customer_view(con, filters, metric, by=by)
     where, params = filters.where()
     no_id = con.execute(f"SELECT count(*) FROM feedback WHERE {where} AND {metric} IS NOT NULL "
                         "AND customer_id IS NULL", params).fetchone()[0]
     if frame.empty:
-        return {"customers": 0, "responses_without_id": int(no_id)}
-    row = frame.iloc[0].to_dict()
-    row["responses_without_id"] = int(no_id)
-    return row
+        return {"customers": 0, "responses_without_id": int(no_id)}, frame
+    total = frame[frame["is_total"]].iloc[0].to_dict()
+    total["responses_without_id"] = int(no_id)
+    return total, frame[~frame["is_total"]].drop(columns=["is_total"]).reset_index(drop=True)
+
+
+def customer_totals(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str = "nps") -> dict:
+    """The figures for everyone in the filter (see ``customer_summary``)."""
+    return customer_summary(con, filters, metric, by=None)[0]
 
 
 def presentable(frame: pd.DataFrame) -> pd.DataFrame:

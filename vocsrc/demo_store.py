@@ -56,6 +56,9 @@ def build_demo_store(db: str | Path | None = None, *, seed: int = 7, scale: floa
                 progress(0.4 + 0.6 * fraction, f"scoring: {message}")
 
         scored = score_new_texts(con=con, progress=scoring_progress)
+        from vocsrc import rollup
+
+        rollup.refresh(con)
     return {"db": str(path), "rows": rows, "customers": customers, "scored_texts": scored.scored,
             "seconds_scoring": scored.seconds}
 

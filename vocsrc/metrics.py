@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from vocsrc import rollup
 from vocsrc.config import MIN_N_SHARE
 from vocsrc.filters import DIMENSIONS, Filters
 from vocsrc.stats import SENTIMENT_TOP_BOX_AT, MetricSummary, get_metric, summarize
@@ -36,38 +37,44 @@ def group_expr(by: str | None) -> str:
     return f"coalesce({GROUPS[by]}, '(not given)')"
 
 
-def _score_sql(metric: str, text_score: str) -> tuple[str, str, str]:
-    """(table, score expression, extra aggregate for the sentiment top box)."""
+TOP_FLAGS = {"cx": "cx_top", "vader": "vader_top"}
+
+
+def _score_sql(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str,
+               text_score: str) -> tuple[str, str, str, str]:
+    """(table, score expression, row count, sentiment top-box count) for this metric and filter."""
+    if metric not in SCORE_COLUMNS and metric != "sentiment":
+        raise ValueError(f"unknown metric {metric!r}")
+    table, count = rollup.relation(con, filters, scored=metric == "sentiment")
     if metric in SCORE_COLUMNS:
-        col = SCORE_COLUMNS[metric]
-        return "feedback", col, "0"
-    if metric == "sentiment":
-        compound, label = TEXT_SCORES[text_score]
-        return "feedback_scored", label, f"count(*) FILTER (WHERE {compound} >= {SENTIMENT_TOP_BOX_AT})"
-    raise ValueError(f"unknown metric {metric!r}")
+        return table, SCORE_COLUMNS[metric], count, "0"
+    compound, label = TEXT_SCORES[text_score]
+    top = (f"{count} FILTER (WHERE {TOP_FLAGS[text_score]})" if table == "cube"
+           else f"count(*) FILTER (WHERE {compound} >= {SENTIMENT_TOP_BOX_AT})")
+    return table, label, count, top
 
 
 def distribution(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, by: str | None = None,
                  period: str | None = None, text_score: str = "cx") -> pd.DataFrame:
     """Counts per (group, period, score): the one query every summary is made from."""
-    table, score, _ = _score_sql(metric, text_score)
+    table, score, count, _ = _score_sql(con, filters, metric, text_score)
     where, params = filters.where()
     per = group_expr(period) if period else "'All'"
     return con.execute(
-        f"""SELECT {group_expr(by)} AS grp, {per} AS period, {score} AS score, count(*) AS n
+        f"""SELECT {group_expr(by)} AS grp, {per} AS period, {score} AS score, {count}::BIGINT AS n
             FROM {table} WHERE {where} AND {score} IS NOT NULL
             GROUP BY ALL ORDER BY grp, period, score""", params).df()
 
 
 def _top_boxes(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None, period: str | None,
                text_score: str) -> dict[tuple[str, str], int]:
-    _, score, top = _score_sql("sentiment", text_score)
+    table, score, _, top = _score_sql(con, filters, "sentiment", text_score)
     where, params = filters.where()
     per = group_expr(period) if period else "'All'"
     rows = con.execute(
-        f"""SELECT {group_expr(by)}, {per}, {top} FROM feedback_scored
+        f"""SELECT {group_expr(by)}, {per}, {top} FROM {table}
             WHERE {where} AND {score} IS NOT NULL GROUP BY ALL""", params).fetchall()
-    return {(g, p): int(t) for g, p, t in rows}
+    return {(g, p): int(t or 0) for g, p, t in rows}
 
 
 @dataclass(frozen=True)

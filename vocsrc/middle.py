@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from vocsrc import rollup
 from vocsrc.filters import Filters
 from vocsrc.metrics import GROUPS, TEXT_SCORES, group_expr
 from vocsrc.stats import benjamini_hochberg, get_metric, two_share_test
@@ -83,11 +84,13 @@ def movable_middle(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str
     m = get_metric(metric)
     where, params = filters.where()
     cond = band_condition(metric, m.middle)
+    table, count = rollup.relation(con, filters, scored=True)
     rows = con.execute(
-        f"""SELECT {_lean_case(text_score)} AS lean, count(*) FROM feedback_scored
-            WHERE {where} AND {cond} AND text IS NOT NULL AND {TEXT_SCORES[text_score][1]} IS NOT NULL
+        f"""SELECT {_lean_case(text_score)} AS lean, {count} FROM {table}
+            WHERE {where} AND {cond} AND {TEXT_SCORES[text_score][1]} IS NOT NULL
             GROUP BY 1""", params).fetchall()
-    n_middle = con.execute(f"SELECT count(*) FROM feedback WHERE {where} AND {cond}", params).fetchone()[0]
+    n_middle = con.execute(f"SELECT coalesce({count}, 0) FROM {table} WHERE {where} AND {cond}",
+                           params).fetchone()[0]
     counts = {"leaning up": 0, "no clear lean": 0, "leaning down": 0}
     counts.update({k: int(v) for k, v in rows})
     return MiddleSplit(metric, m.middle, counts, int(n_middle), sum(counts.values()))
@@ -101,10 +104,11 @@ def verbatims(con: duckdb.DuckDBPyConnection, filters: Filters, condition: str, 
     lean_sql = ""
     if lean:
         lean_sql = f" AND {label} = ?"
+    table = rollup.verbatim_source(con, filters)
     return con.execute(
         f"""SELECT received_at::DATE AS date, source, function, nps, csat, ces, stars,
                    round({compound}, 2) AS sentiment, text, neg_sentence, pos_sentence
-            FROM feedback_scored WHERE {where} AND {condition} AND text IS NOT NULL{lean_sql}
+            FROM {table} WHERE {where} AND {condition} AND text IS NOT NULL{lean_sql}
             ORDER BY hash(feedback_id || ?::VARCHAR) LIMIT ?""",
         [*params, *([lean] if lean else []), seed, limit]).df()
 
@@ -125,12 +129,14 @@ def score_vs_text(con: duckdb.DuckDBPyConnection, filters: Filters, text_score: 
     """group, period, count, base (responses with text in the score range), share."""
     where, params = filters.where()
     _, label = TEXT_SCORES[text_score]
+    table, count = rollup.relation(con, filters, scored=True)
     parts = []
     for name, (cond, want) in DISAGREEMENTS.items():
         parts.append(
             f"""SELECT '{name}' AS "group", {group_expr(period)} AS period,
-                       count(*) FILTER (WHERE {label} = '{want}') AS count, count(*) AS base
-                FROM feedback_scored WHERE {where} AND {cond} AND {label} IS NOT NULL GROUP BY ALL""")
+                       coalesce({count} FILTER (WHERE {label} = '{want}'), 0)::BIGINT AS count,
+                       {count}::BIGINT AS base
+                FROM {table} WHERE {where} AND {cond} AND {label} IS NOT NULL GROUP BY ALL""")
     frame = con.execute(" UNION ALL ".join(parts), params * len(parts)).df()
     frame["share"] = frame["count"] / frame["base"].where(frame["base"] > 0)
     return frame.sort_values(["group", "period"]).reset_index(drop=True)
@@ -143,18 +149,29 @@ def middle_themes(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str 
     top = m.bands[-1].key
     where, params = filters.where()
     mid_c, top_c = band_condition(metric, m.middle), band_condition(metric, top)
-    frame = con.execute(
-        f"""WITH base AS (
-                SELECT text_hash, CASE WHEN {mid_c} THEN 'middle' WHEN {top_c} THEN 'top' END AS grp
-                FROM feedback WHERE {where} AND text IS NOT NULL)
-            SELECT t.theme,
-                   count(*) FILTER (WHERE b.grp = 'middle') AS middle_count,
-                   count(*) FILTER (WHERE b.grp = 'top') AS top_count
-            FROM base b JOIN text_themes t USING (text_hash) WHERE b.grp IS NOT NULL
-            GROUP BY 1""", params).df()
-    totals = con.execute(
-        f"""SELECT count(*) FILTER (WHERE {mid_c}), count(*) FILTER (WHERE {top_c})
-            FROM feedback WHERE {where} AND text IS NOT NULL""", params).fetchone()
+    cube = rollup.themes_relation(con, filters)
+    if cube:
+        frame = con.execute(
+            f"""SELECT theme, coalesce(sum(rows) FILTER (WHERE {mid_c}), 0) AS middle_count,
+                       coalesce(sum(rows) FILTER (WHERE {top_c}), 0) AS top_count
+                FROM {cube} WHERE {where} GROUP BY 1""", params).df()
+        totals = con.execute(
+            f"""SELECT coalesce(sum(with_text) FILTER (WHERE {mid_c}), 0),
+                       coalesce(sum(with_text) FILTER (WHERE {top_c}), 0) FROM cube WHERE {where}""",
+            params).fetchone()
+    else:
+        frame = con.execute(
+            f"""WITH base AS (
+                    SELECT text_hash, CASE WHEN {mid_c} THEN 'middle' WHEN {top_c} THEN 'top' END AS grp
+                    FROM feedback WHERE {where} AND text IS NOT NULL)
+                SELECT t.theme,
+                       count(*) FILTER (WHERE b.grp = 'middle') AS middle_count,
+                       count(*) FILTER (WHERE b.grp = 'top') AS top_count
+                FROM base b JOIN text_themes t USING (text_hash) WHERE b.grp IS NOT NULL
+                GROUP BY 1""", params).df()
+        totals = con.execute(
+            f"""SELECT count(*) FILTER (WHERE {mid_c}), count(*) FILTER (WHERE {top_c})
+                FROM feedback WHERE {where} AND text IS NOT NULL""", params).fetchone()
     n_mid, n_top = int(totals[0]), int(totals[1])
     if frame.empty or not n_mid or not n_top:
         return frame.assign(middle_share=[], top_share=[], difference=[], p_value=[], over_represented=[])
@@ -257,10 +274,11 @@ def step_change(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, b
     m = get_metric(metric)
     band = band or m.middle
     where, params = filters.where()
+    table, count = rollup.relation(con, filters)
     monthly = con.execute(
         f"""SELECT strftime(received_at, '%Y-%m') AS month,
-                   count(*) FILTER (WHERE {band_condition(metric, band)}) AS k, count(*) AS n
-            FROM feedback WHERE {where} AND {metric} IS NOT NULL AND received_at IS NOT NULL
+                   coalesce({count} FILTER (WHERE {band_condition(metric, band)}), 0) AS k, {count} AS n
+            FROM {table} WHERE {where} AND {metric} IS NOT NULL AND received_at IS NOT NULL
             GROUP BY 1 ORDER BY 1""", params).fetchall()
     rows = []
     for i in range(window, len(monthly) - window + 1):

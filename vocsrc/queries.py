@@ -11,6 +11,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from vocsrc import rollup
 from vocsrc.filters import DIMENSIONS, Filters
 from vocsrc.store.schema import KINDS
 
@@ -20,30 +21,42 @@ def counts_by(con: duckdb.DuckDBPyConnection, filters: Filters, dim: str) -> pd.
     if dim not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dim!r}")
     where, params = filters.where()
-    kinds = ", ".join(f"count(*) FILTER (WHERE kind = '{k}') AS {k}" for k in KINDS)
+    table, count = rollup.relation(con, filters)
+    kinds = ", ".join(f"coalesce({count} FILTER (WHERE kind = '{k}'), 0)::BIGINT AS {k}" for k in KINDS)
     frame = con.execute(
-        f"""SELECT coalesce({dim}, '(not given)') AS value, {kinds}, count(*) AS total
-            FROM feedback WHERE {where} GROUP BY ALL ORDER BY total DESC""", params).df()
+        f"""SELECT coalesce({dim}, '(not given)') AS value, {kinds}, {count}::BIGINT AS total
+            FROM {table} WHERE {where} GROUP BY ALL ORDER BY total DESC""", params).df()
     return frame.rename(columns={"value": DIMENSIONS[dim]}).set_index(DIMENSIONS[dim])
 
 
 def counts_by_month(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     where, params = filters.where()
+    table, count = rollup.relation(con, filters)
     return con.execute(
-        f"""SELECT date_trunc('month', received_at) AS month, kind, count(*) AS count
-            FROM feedback WHERE {where} AND received_at IS NOT NULL GROUP BY ALL ORDER BY month""",
+        f"""SELECT date_trunc('month', received_at) AS month, kind, {count}::BIGINT AS count
+            FROM {table} WHERE {where} AND received_at IS NOT NULL GROUP BY ALL ORDER BY month""",
         params).df()
 
 
 def totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     where, params = filters.where()
+    table, count = rollup.relation(con, filters)
+    cube = table == "cube"
+    texts, first, last = ("sum(with_text)", "min(first_at)", "max(last_at)") if cube else (
+        "count(text)", "min(received_at)", "max(received_at)")
     row = con.execute(
-        f"""SELECT count(*), count(DISTINCT customer_id), count(text), min(received_at), max(received_at),
-                   count(*) FILTER (WHERE received_at IS NULL),
-                   {", ".join(f"count(*) FILTER (WHERE kind = '{k}')" for k in KINDS)}
-            FROM feedback WHERE {where}""", params).fetchone()
-    return {"rows": row[0], "customers": row[1], "with_text": row[2], "first": row[3],
-            "last": row[4], "undated": row[5], "by_kind": dict(zip(KINDS, row[6:]))}
+        f"""SELECT coalesce({count}, 0), coalesce({texts}, 0), {first}, {last},
+                   coalesce({count} FILTER (WHERE received_at IS NULL), 0),
+                   {", ".join(f"coalesce({count} FILTER (WHERE kind = '{k}'), 0)" for k in KINDS)}
+            FROM {table} WHERE {where}""", params).fetchone()
+    return {"rows": int(row[0]), "with_text": int(row[1]), "first": row[2], "last": row[3],
+            "undated": int(row[4]), "by_kind": {k: int(v) for k, v in zip(KINDS, row[5:])}}
+
+
+def distinct_customers(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """Customers behind the selected rows: a scan of the raw table, kept out of totals()."""
+    where, params = filters.where()
+    return con.execute(f"SELECT count(DISTINCT customer_id) FROM feedback WHERE {where}", params).fetchone()[0]
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> dict:

@@ -32,12 +32,15 @@ def _lean(con: duckdb.DuckDBPyConnection, filters: Filters, metric: str, dim: st
     from vocsrc.middle import band_condition
     from vocsrc.metrics import group_expr
 
+    from vocsrc import rollup
+
     m = get_metric(metric)
     where, params = filters.where()
+    table, count = rollup.relation(con, filters, scored=True)
     rows = con.execute(
-        f"""SELECT {group_expr(dim)}, count(*) FILTER (WHERE cx_label = 'positive'),
-                   count(*) FILTER (WHERE cx_label = 'negative'), count(*)
-            FROM feedback_scored WHERE {where} AND {band_condition(metric, m.middle)} AND cx_label IS NOT NULL
+        f"""SELECT {group_expr(dim)}, coalesce({count} FILTER (WHERE cx_label = 'positive'), 0),
+                   coalesce({count} FILTER (WHERE cx_label = 'negative'), 0), {count}
+            FROM {table} WHERE {where} AND {band_condition(metric, m.middle)} AND cx_label IS NOT NULL
             GROUP BY 1""", params).fetchall()
     return {g: (up - down) / n if n else math.nan for g, up, down, n in rows}
 

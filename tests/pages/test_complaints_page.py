@@ -71,7 +71,7 @@ def test_planted_callback_cluster_is_flagged_when_its_month_is_the_latest(store,
     con = duckdb.connect(str(store), read_only=True)
     lo = con.execute("SELECT min(received_at)::DATE FROM feedback").fetchone()[0]
     con.close()
-    at = open_complaints(tmp_path, flt_dates=(lo, dt.date(2026, 8, 31)))
+    at = open_complaints(tmp_path, flt_months=(lo.replace(day=1), dt.date(2026, 8, 1)))
     table = next(df.value for df in at.dataframe if {"driver", "flagged", "q_value"} <= set(df.value.columns))
     flagged = table[table["flagged"]]
     assert "Callback not made" in flagged["driver"].tolist()
