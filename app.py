@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/score_vs_text.py", title="Score versus text", icon=":material/compare_arrows:"),
         st.Page("pages/segments.py", title="Segments", icon=":material/view_module:"),
         st.Page("pages/customers.py", title="Customers", icon=":material/group:"),
+        st.Page("pages/customer_base.py", title="Customer base", icon=":material/groups:"),
         st.Page("pages/themes.py", title="Themes", icon=":material/label:"),
         st.Page("pages/complaints.py", title="Complaints", icon=":material/report:"),
     ],

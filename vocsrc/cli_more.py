@@ -20,8 +20,12 @@ def register(command: Callable) -> list[Callable]:
     command(brief_cli.cmd_brief)
     command(cmd_complaints)
     from vocsrc.complaints import cli as complaints_cli
+    from vocsrc.customer_base import cli as customer_base_cli
 
-    return [_score_parser, _evaluate_parser, _metrics_parser, brief_cli.add_parser, complaints_cli.add_parser]
+    command(customer_base_cli.cmd_customers)
+    command(customer_base_cli.cmd_suppress)
+    return [_score_parser, _evaluate_parser, _metrics_parser, brief_cli.add_parser, complaints_cli.add_parser,
+            customer_base_cli.add_parser]
 
 
 def cmd_complaints(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.browser.conftest import ARTIFACTS, shot, wait_for_app
 from tests.conftest import ROOT
 
-PAGES = ["Overview", "Move the middle", "Score versus text", "Segments", "Customers", "Themes", "Complaints", "Briefing", "Data", "Method"]
+PAGES = ["Overview", "Move the middle", "Score versus text", "Segments", "Customers", "Customer base", "Themes", "Complaints", "Briefing", "Data", "Method"]
 
 
 def _goto(page, app_url, title: str) -> None:

@@ -1,0 +1,100 @@
+"""Everything the Customer base page shows, computed in one pass for one set of filters."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from vocsrc.customer_base import queries
+from vocsrc.customer_base.kaplan_meier import SurvivalStep, kaplan_meier
+from vocsrc.customer_base.value import ValueAtStake, churn_table, value_at_stake
+from vocsrc.filters import Filters
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    window: queries.Window | None
+    totals: dict = field(default_factory=dict)
+    by_band: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_tenure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    respondents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    survival: dict[str, tuple[SurvivalStep, ...]] = field(default_factory=dict)
+    tenure_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unmatched: dict = field(default_factory=dict)
+    value: ValueAtStake | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.totals.get("customers")
+
+    def band_row(self, band: str) -> dict:
+        rows = self.by_band[self.by_band["group"] == band]
+        return rows.iloc[0].to_dict() if len(rows) else {}
+
+
+def _ordered(frame: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFrame:
+    rank = {g: i for i, g in enumerate(order)}
+    return frame.sort_values("group", key=lambda s: s.map(lambda g: rank.get(g, len(rank)))).reset_index(drop=True)
+
+
+def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "quarter") -> CustomerBase:
+    """The page's figures: totals, bands, tenure, periods, respondents against the base, survival."""
+    win = queries.build_population(con, filters)
+    if win is None:
+        return CustomerBase(window=None)
+    everyone = churn_table(queries.by_group(con, "all"))
+    if everyone.empty:
+        return CustomerBase(window=win, unmatched=queries.unmatched(con, filters, win))
+    by_band = _ordered(churn_table(queries.by_group(con, "band")), queries.BANDS)
+    counts = queries.survival_counts(con, win)
+    survival = {}
+    for band in queries.BANDS[:3]:
+        part = counts[counts["band"] == band]
+        if len(part):
+            survival[band] = kaplan_meier(part["days"].tolist(), part["left_"].tolist(), part["n"].tolist())
+    return CustomerBase(
+        window=win,
+        totals=_clean(everyone.iloc[0].to_dict()),
+        by_band=by_band,
+        by_tenure=_ordered(churn_table(queries.by_group(con, "tenure")), queries.TENURE_BANDS),
+        periods=queries.joins_and_leavers(con, filters, win, grain),
+        respondents=queries.respondents_against_base(con),
+        survival=survival,
+        tenure_bands=queries.tenure_by_band(con),
+        unmatched=queries.unmatched(con, filters, win),
+        value=value_at_stake(by_band),
+    )
+
+
+def _clean(row: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+def customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None = None) -> list[dict]:
+    """The CLI's rows: one object per group, fractions 0-1, None where the data cannot tell."""
+    win = queries.build_population(con, filters)
+    if win is None:
+        return []
+    key = by or "all"
+    frame = churn_table(queries.by_group(con, key))
+    order = {"band": queries.BANDS, "tenure": queries.TENURE_BANDS}.get(key)
+    if order:
+        frame = _ordered(frame, order)
+    rows = []
+    for r in frame.to_dict("records"):
+        rows.append(_clean({
+            "group": str(r["group"]), "customers": int(r["customers"]), "active": int(r["active"]),
+            "joined": int(r["joined"]), "lost": int(r["lost"]),
+            "churn_rate": r["churn_rate"] if r["customers"] else None,
+            "churn_low": r["churn_low"] if r["customers"] else None,
+            "churn_high": r["churn_high"] if r["customers"] else None,
+            "revenue": float(r["revenue"]), "revenue_active": float(r["revenue_active"]),
+            "really_happy_share": r["really_happy_share"], "heard_share": r["heard_share"],
+            "heard_active": int(r["heard_active"]), "with_nps": int(r["with_nps"]),
+            "period_from": str(win.start), "as_of": str(win.as_of),
+        }))
+    return rows

@@ -1,0 +1,123 @@
+"""Lists of named customers: long-standing customers to contact in person after a recent bad
+experience, long-standing promoters to thank, and the marketing suppression list.
+
+Exports go through ``safe_csv``: comments are redacted (emails, phone, card and account
+numbers, postcodes, self-introduced names) and every text cell a spreadsheet would run as a
+formula is neutralised, so a CSV opened in Excel shows what customers wrote and runs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from vocsrc.customer_base.queries import LONG_STANDING_YEARS, feedback_condition, window
+from vocsrc.customer_base.summary import attach_summary
+from vocsrc.filters import Filters
+from vocsrc.privacy import neutralise_cell, neutralise_formulas, redact
+
+RECENT_DAYS = 90
+_WHAT_SQL = """CASE WHEN f.kind = 'complaint' THEN 'Complaint' || coalesce(': ' || f.category, '')
+    WHEN f.nps IS NOT NULL THEN 'NPS ' || f.nps WHEN f.csat IS NOT NULL THEN 'CSAT ' || f.csat
+    WHEN f.stars IS NOT NULL THEN f.stars || ' stars' WHEN f.ces IS NOT NULL THEN 'CES ' || f.ces
+    ELSE 'Comment' END"""
+_BAD_SQL = """(f.kind = 'complaint' OR f.nps <= 6 OR f.csat <= 2 OR f.stars <= 2 OR f.ces <= 3
+               OR f.cx_label = 'negative')"""
+
+
+def _recent(con: duckdb.DuckDBPyConnection, filters: Filters, days: int) -> tuple[str, list, dt.date] | None:
+    win = window(con, filters)
+    if win is None:
+        return None
+    dims, params = feedback_condition(filters, alias="f")
+    since = dt.datetime.combine(win.as_of - dt.timedelta(days=days - 1), dt.time())
+    until = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
+    return f"f.received_at >= ? AND f.received_at < ? AND {dims}", [since, until, *params], win.as_of
+
+
+def contact_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
+                 min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
+    """Current customers of ``min_years``+ standing with a bad experience in the last ``days``
+    before 'as of': a low score on any scale, a complaint or negative text. Latest one shown."""
+    return _long_standing(con, filters, days, min_years, _BAD_SQL, "bad_experiences")
+
+
+def thank_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
+               min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
+    """Current customers of ``min_years``+ standing whose latest NPS answer in the last ``days``
+    was 9-10."""
+    frame = _long_standing(con, filters, days, min_years, "f.nps IS NOT NULL", "nps_answers")
+    return frame[frame["what"].isin(["NPS 9", "NPS 10"])].reset_index(drop=True)
+
+
+def _long_standing(con, filters, days, min_years, condition, count_name) -> pd.DataFrame:
+    recent = _recent(con, filters, days)
+    if recent is None:
+        return pd.DataFrame()
+    where, params, as_of = recent
+    cb = attach_summary(con)
+    return con.execute(
+        f"""WITH hits AS (
+                SELECT f.customer_id, f.received_at, {_WHAT_SQL} AS what, f.function, f.source, f.text
+                FROM feedback_scored f WHERE {where} AND f.customer_id IS NOT NULL AND {condition}),
+            latest AS (
+                SELECT customer_id, count(*) AS {count_name}, arg_max(what, received_at) AS what,
+                       max(received_at)::DATE AS latest_on, arg_max(function, received_at) AS function,
+                       arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment
+                FROM hits GROUP BY customer_id)
+            SELECT p.customer_id, p.segment, p.region, p.joined_at,
+                   round(date_diff('day', p.joined_at, ?::DATE) / 365.25, 1) AS tenure_years,
+                   p.revenue_12m, l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment
+            FROM latest l JOIN {cb}.people p USING (customer_id)
+            WHERE date_diff('day', p.joined_at, ?::DATE) / 365.25 >= ?
+              AND (p.left_at IS NULL OR p.left_at > ?::DATE)
+            ORDER BY tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id""",
+        [*params, as_of, as_of, min_years, as_of]).df()
+
+
+def suppression_list(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int) -> pd.DataFrame:
+    """Customers not to send marketing to: an open complaint (whenever opened), or in the last
+    ``days`` up to ``as_of`` a detractor score (NPS 0-6), a low CSAT or star score (1-2) or a
+    comment read as negative. Customers missing from the customer file are listed too: a live
+    problem matters whatever the CRM says."""
+    if days < 1:
+        raise ValueError("--days must be at least 1")
+    since = dt.datetime.combine(as_of - dt.timedelta(days=days - 1), dt.time())
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    return con.execute(
+        """WITH reasons AS (
+               SELECT customer_id, received_at,
+                      CASE WHEN kind = 'complaint' AND closed_at IS NULL
+                                AND lower(coalesce(status, '')) NOT IN ('closed', 'resolved') THEN 'open complaint'
+                           WHEN received_at < ? THEN NULL
+                           WHEN nps <= 6 THEN 'detractor'
+                           WHEN csat <= 2 OR stars <= 2 THEN 'low score'
+                           WHEN cx_label = 'negative' THEN 'negative comment' END AS reason
+               FROM feedback_scored WHERE customer_id IS NOT NULL AND received_at < ?)
+           SELECT r.customer_id, string_agg(DISTINCT r.reason, '; ' ORDER BY r.reason) AS reasons,
+                  max(r.received_at)::DATE AS latest_on, bool_or(c.customer_id IS NOT NULL) AS in_customer_file
+           FROM reasons r LEFT JOIN (SELECT DISTINCT customer_id FROM customer_versions) c USING (customer_id)
+           WHERE r.reason IS NOT NULL
+           GROUP BY r.customer_id ORDER BY r.customer_id""",
+        [since, until]).df()
+
+
+def redacted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list with its comments' personal data replaced (for showing and for export)."""
+    out = frame.copy()
+    if "comment" in out.columns:
+        out["comment"] = out["comment"].map(lambda t: redact(t) if isinstance(t, str) else t)
+    return out
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """CSV text for a list: comments redacted, formula-like cells neutralised."""
+    out = neutralise_formulas(redacted(frame))
+    # privacy.neutralise_formulas checks for 'object' or 'string*' dtypes, and pandas 3's
+    # default text dtype is named 'str': neutralise every text column here as well.
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
+            out[col] = out[col].map(neutralise_cell)
+    return out.to_csv(index=False)

@@ -1,0 +1,215 @@
+"""The customer-base figures in DuckDB SQL over the per-version summary (see summary.py).
+
+Every figure starts from one temporary table, ``cb_population``: one row per customer
+in the period's population with their band, whether they were heard from, and
+whether they left. It is built once per call and every figure is a small
+aggregate of it, so a page rerun scans the feedback once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from vocsrc.customer_base.summary import attach_summary
+from vocsrc.filters import Filters
+
+BANDS = ("promoter", "passive", "detractor", "unheard")
+BAND_LABELS = {"promoter": "Promoter (9-10)", "passive": "Passive (7-8)", "detractor": "Detractor (0-6)",
+               "unheard": "Never heard from"}
+TENURE_BANDS = ("<1 year", "1-3 years", "3-5 years", "5-8 years", "8+ years", "unknown")
+LONG_STANDING_YEARS = 8
+GRAINS = ("month", "quarter")
+
+# Groupings a caller may ask for: the allow-list of SQL expressions over cb_population.
+GROUPS: dict[str, str] = {
+    "all": "'all'",
+    "band": "band_code",
+    "segment": "coalesce(segment, 'unknown')",
+    "tenure": "tenure_code",
+    "region": "coalesce(region, 'unknown')",
+}
+
+# Codes index BANDS and TENURE_BANDS: small integers group faster than text at a million rows.
+_TENURE_SQL = """CASE WHEN tenure_years IS NULL THEN 5 WHEN tenure_years < 1 THEN 0 WHEN tenure_years < 3 THEN 1
+    WHEN tenure_years < 5 THEN 2 WHEN tenure_years < 8 THEN 3 ELSE 4 END"""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a figure covers: from ``start`` to ``as_of``, both inclusive."""
+
+    start: dt.date
+    as_of: dt.date
+
+    def describe(self) -> str:
+        return f"{self.start} to {self.as_of}"
+
+
+def window(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
+    """The filter's dates, else the span of the feedback; None for a store with no feedback."""
+    lo, hi = con.execute("SELECT min(received_at)::DATE, max(received_at)::DATE FROM feedback").fetchone()
+    if lo is None and not (filters.date_from and filters.date_to):
+        return None
+    start = filters.date_from or lo
+    as_of = filters.date_to or hi
+    if filters.date_from and not filters.date_to and as_of < start:
+        as_of = start
+    return Window(start=min(start, as_of), as_of=as_of)
+
+
+def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
+    """Which answers count: every filter but the dates (the period is applied separately)."""
+    return filters.with_(date_from=None, date_to=None).where(alias, date_column="received_at")
+
+
+def build_population(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
+    """(Re)create the temp table ``cb_population`` for these filters; return its window."""
+    win = window(con, filters)
+    if win is None:
+        return None
+    cb = attach_summary(con)
+    dims, dim_params = feedback_condition(filters)
+    end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
+    begin = dt.datetime.combine(win.start, dt.time())
+    if dim_params:
+        # A subset of answers: the precomputed 'next answer' does not hold, so group by customer.
+        latest = f"""SELECT ck, arg_max(nps, received_at) AS nps, max(received_at) AS nps_at
+                     FROM {cb}.nps a WHERE received_at < ? AND {dims} GROUP BY ck"""
+        heard = f"""SELECT DISTINCT ck FROM {cb}.contacts a
+                    WHERE received_at >= ? AND received_at < ? AND {dims}"""
+        latest_params, heard_params = [end, *dim_params], [begin, end, *dim_params]
+    else:
+        # The row in force at E is each customer's latest before E (and before leaving).
+        latest = f"""SELECT ck, nps, received_at AS nps_at FROM {cb}.nps
+                     WHERE received_at < ? AND next_at >= ?"""
+        heard = f"""SELECT ck FROM {cb}.contacts
+                    WHERE received_at >= ? AND received_at < ? AND next_at >= ?"""
+        latest_params, heard_params = [end, end], [begin, end, end]
+    region, region_params = "", []
+    if filters.region:  # region is a customer attribute too: the base is that region's customers
+        region = f"AND p.region IN ({', '.join('?' for _ in filters.region)})"
+        region_params = list(filters.region)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cb_population AS
+            WITH latest AS ({latest}), heard AS ({heard}),
+            base AS (
+                SELECT p.ck, p.segment, p.region, p.left_at, coalesce(p.revenue_12m, 0) AS revenue,
+                       (p.left_at IS NULL OR p.left_at > ?::DATE) AS active,
+                       coalesce(p.left_at BETWEEN ?::DATE AND ?::DATE, false) AS lost,
+                       coalesce(p.joined_at >= ?::DATE, false) AS joined,
+                       l.nps_at::DATE AS nps_on,
+                       CASE WHEN l.nps IS NULL THEN 3 WHEN l.nps >= 9 THEN 0 WHEN l.nps >= 7 THEN 1 ELSE 2 END::UTINYINT
+                           AS band_code,
+                       h.ck IS NOT NULL AS heard,
+                       date_diff('day', p.joined_at, ?::DATE) / 365.25 AS tenure_years
+                FROM {cb}.people p LEFT JOIN latest l USING (ck) LEFT JOIN heard h USING (ck)
+                WHERE coalesce(p.joined_at <= ?::DATE, true) AND (p.left_at IS NULL OR p.left_at >= ?::DATE)
+                      {region})
+            SELECT * EXCLUDE (tenure_years), tenure_years, {_TENURE_SQL}::UTINYINT AS tenure_code FROM base""",
+        [*latest_params, *heard_params, win.as_of, win.start, win.as_of, win.start, win.as_of,
+         win.as_of, win.start, *region_params])
+    return win
+
+
+def by_group(con: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
+    """Per group of ``cb_population``: customers, active, joined, lost, revenue, heard, promoters."""
+    if by not in GROUPS:
+        raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
+    frame = con.execute(
+        f"""SELECT {GROUPS[by]} AS "group", count(*) AS customers,
+                   count(*) FILTER (WHERE active) AS active, count(*) FILTER (WHERE joined) AS joined,
+                   count(*) FILTER (WHERE lost) AS lost,
+                   sum(revenue) AS revenue, coalesce(sum(revenue) FILTER (WHERE active), 0) AS revenue_active,
+                   count(*) FILTER (WHERE active AND heard) AS heard_active,
+                   count(*) FILTER (WHERE band_code < 3) AS with_nps,
+                   count(*) FILTER (WHERE band_code = 0) AS promoters
+            FROM cb_population GROUP BY ALL ORDER BY 1""").df()
+    labels = {"band": BANDS, "tenure": TENURE_BANDS}.get(by)
+    if labels:  # codes come back in label order, since the frame is sorted by code
+        frame["group"] = [labels[int(c)] for c in frame["group"]]
+    return frame
+
+
+def joins_and_leavers(con: duckdb.DuckDBPyConnection, filters: Filters, win: Window,
+                      grain: str = "month") -> pd.DataFrame:
+    """Per period: customers at its end, joined in it and lost in it (from the customer file)."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    cb = attach_summary(con)
+    region, params = "true", []
+    if filters.region:
+        region = f"region IN ({', '.join('?' for _ in filters.region)})"
+        params = list(filters.region)
+    frame = con.execute(
+        f"""SELECT day, sum(joined) AS joined, sum(lost) AS lost FROM {cb}.flows
+            WHERE {region} AND day <= ? GROUP BY day ORDER BY day""", [*params, win.as_of]).df()
+    freq = "M" if grain == "month" else "Q"
+    periods = pd.period_range(win.start, win.as_of, freq=freq)
+    days = pd.to_datetime(frame["day"])
+    before = days < pd.Timestamp(win.start)
+    # Everyone who joined or left before the window sets the opening count.
+    opening = int(frame.loc[before, "joined"].sum() - frame.loc[before, "lost"].sum())
+    inside = frame[~before].assign(period=pd.PeriodIndex(days[~before], freq=freq))
+    out = (inside.groupby("period")[["joined", "lost"]].sum().reindex(periods, fill_value=0).astype(int))
+    out["customers_at_end"] = opening + (out["joined"] - out["lost"]).cumsum()
+    out.index = out.index.astype(str)
+    return out.rename_axis("period").reset_index()
+
+
+def respondents_against_base(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Active customers heard from in the period against all active customers: value and tenure."""
+    frame = con.execute(
+        f"""SELECT CASE WHEN grouping(heard) = 1 THEN 'All active customers'
+                        WHEN heard THEN 'Heard from in the period' ELSE 'Not heard from' END AS "group",
+                   count(*) AS customers, avg(revenue) AS mean_revenue,
+                   median(revenue) AS median_revenue, median(tenure_years) AS median_tenure_years,
+                   avg((tenure_years >= {LONG_STANDING_YEARS})::INT) AS long_standing_share
+            FROM cb_population WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
+    order = {"Heard from in the period": 0, "Not heard from": 1, "All active customers": 2}
+    return (frame.sort_values("group", key=lambda g: g.map(order))
+            [["group", "customers", "mean_revenue", "median_revenue", "median_tenure_years", "long_standing_share"]]
+            .reset_index(drop=True))
+
+
+def survival_counts(con: duckdb.DuckDBPyConnection, win: Window) -> pd.DataFrame:
+    """Grouped (band, days, left) counts for Kaplan-Meier: customers whose latest answer is in
+    the period, from that answer to leaving (event) or to 'as of' (still a customer)."""
+    frame = con.execute(
+        """SELECT band_code, date_diff('day', nps_on, CASE WHEN lost THEN left_at ELSE ?::DATE END) AS days,
+                  lost AS left_, count(*) AS n
+           FROM cb_population
+           WHERE band_code < 3 AND nps_on >= ?::DATE
+           GROUP BY ALL ORDER BY 1, 2""", [win.as_of, win.start]).df()
+    frame.insert(0, "band", [BANDS[int(c)] for c in frame.pop("band_code")])
+    return frame
+
+
+def tenure_by_band(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Active customers per tenure band and experience band, with each tenure band's total."""
+    frame = con.execute(
+        """SELECT tenure_code, band_code, count(*) AS customers, sum(revenue) AS revenue
+           FROM cb_population WHERE active GROUP BY ALL ORDER BY 1, 2""").df()
+    frame["tenure_customers"] = frame.groupby("tenure_code")["customers"].transform("sum")
+    frame["share"] = frame["customers"] / frame["tenure_customers"]
+    frame.insert(0, "tenure_band", [TENURE_BANDS[int(c)] for c in frame.pop("tenure_code")])
+    frame.insert(1, "band", [BANDS[int(c)] for c in frame.pop("band_code")])
+    return frame
+
+
+def unmatched(con: duckdb.DuckDBPyConnection, filters: Filters, win: Window) -> dict:
+    """Feedback whose customer id is not in the customer file: counted, never dropped."""
+    cb = attach_summary(con)
+    dims, params = feedback_condition(filters)
+    begin = dt.datetime.combine(win.start, dt.time())
+    end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
+    rows, ids = con.execute(
+        f"""SELECT count(*), count(DISTINCT customer_id) FROM {cb}.unmatched a
+            WHERE received_at >= ? AND received_at < ? AND {dims}""", [begin, end, *params]).fetchone()
+    no_id, customers = con.execute(
+        f"SELECT (SELECT feedback_without_id FROM {cb}.meta), (SELECT count(*) FROM {cb}.people)").fetchone()
+    return {"unmatched_rows": int(rows), "unmatched_ids": int(ids), "rows_without_id_in_store": int(no_id),
+            "customers_on_file": int(customers)}

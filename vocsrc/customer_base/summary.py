@@ -1,0 +1,149 @@
+"""A per-store-version summary of customers and their feedback, kept beside the store.
+
+Why: at a million customers and ten million feedback rows, every customer figure
+needs each customer's latest answer, and the ``customers`` view (latest version
+per customer) plus a string-keyed join over ten million rows takes seconds on
+two cores. The summary holds the same facts narrow and integer-keyed, sorted by
+customer, so a filter change costs one scan and one integer group-by.
+
+It is a separate DuckDB file (the store itself is opened read-only by the pages),
+named by a fingerprint of the store's contents, built once and swapped in
+atomically; readers ATTACH it read-only. Stale files are removed after a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+import duckdb
+
+ALIAS = "voc_customer_base"
+DIMS = "kind, source, function, channel, product, region"  # the filterable columns (filters.DIMENSIONS)
+_BUILD_LOCK = threading.Lock()
+
+# Built from constants only. "Bad" is any sign of a live problem: a low score on any
+# scale, a complaint, or negative text (the CX-aware label).
+_BAD_SQL = """(f.kind = 'complaint' OR f.nps <= 6 OR f.csat <= 2 OR f.stars <= 2 OR f.ces <= 3
+               OR s.cx_label = 'negative')"""
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever an import or a customer file adds rows (the store only ever appends)."""
+    row = con.execute(
+        """SELECT (SELECT count(*) FROM feedback), (SELECT count(*) FROM customer_versions),
+                  (SELECT coalesce(max(import_id), 0) FROM imports),
+                  (SELECT max(coalesce(finished_at, started_at))::VARCHAR FROM imports)""").fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+
+
+def _store_path(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row[0] if row and row[0] else None
+
+
+def _cache_dir(store: str | None) -> Path:
+    if store:
+        folder = Path(store).with_name(Path(store).name + ".cache")
+        try:
+            folder.mkdir(exist_ok=True)
+            if os.access(folder, os.W_OK):
+                return folder
+        except OSError:
+            pass
+    key = hashlib.sha256((store or "memory").encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / "voc_cache" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def attach_summary(con: duckdb.DuckDBPyConnection) -> str:
+    """ATTACH the summary for the store's current contents (building it if needed); return its alias."""
+    path = _cache_dir(_store_path(con)) / f"customer_base-{fingerprint(con)}.duckdb"
+    attached = dict(con.execute("SELECT database_name, path FROM duckdb_databases()").fetchall())
+    if attached.get(ALIAS) == str(path):
+        return ALIAS
+    if ALIAS in attached:
+        con.execute(f"DETACH {ALIAS}")
+    if not path.exists():
+        with _BUILD_LOCK:
+            if not path.exists():
+                _build(con, path)
+    con.execute(f"ATTACH '{_quoted(path)}' AS {ALIAS} (READ_ONLY)")
+    return ALIAS
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # Rows are streamed out of the store's own connection (which may be read-only or
+    # the only writer) into a private in-memory DuckDB that writes the new file.
+    tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.tmp")
+    builder = duckdb.connect()
+    try:
+        builder.execute(f"ATTACH '{_quoted(tmp)}' AS out")
+        people = con.sql(
+            """SELECT customer_id, joined_at, left_at, status, segment, region, revenue_12m, products_held
+               FROM customers WHERE customer_id IS NOT NULL""").to_arrow_reader()
+        builder.register("people_in", people)
+        builder.execute(
+            """CREATE TABLE out.people AS
+               SELECT row_number() OVER (ORDER BY customer_id)::INTEGER AS ck, * FROM people_in
+               ORDER BY ck""")
+        builder.unregister("people_in")
+        feedback = con.sql(
+            f"""SELECT f.customer_id, f.received_at, f.nps, f.kind, f.source, f.function, f.channel,
+                       f.product, f.region, {_BAD_SQL} AS bad
+                FROM feedback f LEFT JOIN text_scores s USING (text_hash)
+                WHERE f.customer_id IS NOT NULL""").to_arrow_reader()
+        builder.register("feedback_in", feedback)
+        builder.execute(
+            """CREATE TEMP TABLE linked AS
+               SELECT p.ck, p.left_at, f.*
+               FROM feedback_in f LEFT JOIN out.people p USING (customer_id)""")
+        builder.unregister("feedback_in")
+        # next_at (the same customer's next row, or 'infinity') makes "the latest row before E"
+        # a filter, received_at < E <= next_at, instead of a group-by over every row.
+        # Answers given after leaving never define a band, so they are left out here.
+        builder.execute(
+            f"""CREATE TABLE out.nps AS
+                SELECT ck, received_at, nps, {DIMS},
+                       coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
+                                'infinity'::TIMESTAMP) AS next_at
+                FROM linked WHERE ck IS NOT NULL AND nps IS NOT NULL
+                      AND (left_at IS NULL OR received_at < left_at + INTERVAL 1 DAY)
+                ORDER BY ck, received_at""")
+        builder.execute(
+            f"""CREATE TABLE out.contacts AS
+                SELECT ck, received_at, bad, {DIMS},
+                       coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
+                                'infinity'::TIMESTAMP) AS next_at
+                FROM linked WHERE ck IS NOT NULL ORDER BY ck, received_at""")
+        # Feedback whose id is not in the customer file: kept to be counted, never dropped.
+        builder.execute(f"""CREATE TABLE out.unmatched AS SELECT customer_id, received_at, {DIMS}
+                            FROM linked WHERE ck IS NULL""")
+        # Joins and leavers per day and region, so the per-period counts never touch a million rows.
+        builder.execute(
+            """CREATE TABLE out.flows AS
+               SELECT day, region, sum(joined)::BIGINT AS joined, sum(lost)::BIGINT AS lost FROM (
+                   SELECT coalesce(joined_at, DATE '1900-01-01') AS day, region, 1 AS joined, 0 AS lost FROM out.people
+                   UNION ALL SELECT left_at, region, 0, 1 FROM out.people WHERE left_at IS NOT NULL)
+               GROUP BY ALL ORDER BY day""")
+        no_id = con.execute("SELECT count(*) FROM feedback WHERE customer_id IS NULL").fetchone()[0]
+        builder.execute("CREATE TABLE out.meta AS SELECT ?::BIGINT AS feedback_without_id", [no_id])
+        builder.execute("DETACH out")
+    finally:
+        builder.close()
+    os.replace(tmp, path)
+    for old in path.parent.glob("customer_base-*.duckdb"):
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another process may still have it attached; it goes next time
