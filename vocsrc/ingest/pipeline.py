@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from vocsrc import config
 from vocsrc.errors import ImportFailed, StoreBusy, VocError
-from vocsrc.ingest import validate
+from vocsrc.ingest import fastcsv, validate
 from vocsrc.ingest.mapping import Mapping, complete_mapping
 from vocsrc.ingest.readers import RawTable, file_checksum, open_table, preview
 from vocsrc.store.connection import LOCK_WAIT_SECONDS, _is_lock_error, open_store
@@ -61,8 +61,14 @@ def _questions(path: Path, mapping: Mapping) -> dict[str, str] | None:
     return {h: (v or "") for h, v in zip(headers, rows[mapping.question_row - 1])}
 
 
-def _stage(mem: duckdb.DuckDBPyConnection, table: RawTable, progress: Progress | None) -> int:
+def _stage(mem: duckdb.DuckDBPyConnection, table: RawTable, progress: Progress | None,
+           skip_after_header: int = 0) -> int:
     """Load every record into ``stg`` as text; returns the number of records."""
+    if progress:
+        progress(0.05, "reading")
+    fast = fastcsv.stage(mem, table, skip_after_header)
+    if fast is not None:
+        return fast
     names = [f"c{i}" for i in range(len(table.columns))]
     mem.execute("CREATE TABLE stg (_line INTEGER, " + ", ".join(f"{n} VARCHAR" for n in names) + ")")
     size = max(table.path.stat().st_size, 1)
@@ -136,7 +142,7 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
                                  "temp_directory": tempfile.gettempdir()})
     try:
         mem.execute("SET TimeZone = 'UTC'")
-        n_staged = _stage(mem, table, progress)
+        n_staged = _stage(mem, table, progress, mapping.skip_after_header)
         if n_staged == 0 and not table.problems:
             raise ImportFailed(name, "headers only: no data rows")
         if progress:
@@ -147,7 +153,10 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
         select = validate.build_select(mapping, col_of, labels, extra_cols, fmts, p,
                                        _key_columns(mapping, col_of, len(table.columns), table.columns, p))
         mem.execute(f"CREATE TABLE val AS {select}", p.values)
-        mem.execute("DROP TABLE stg")  # everything needed from it is in val now
+        # Everything needed from staging is in val now; free it before the write.
+        kind_of_stg = mem.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'stg'").fetchone()[0]
+        mem.execute("DROP VIEW stg" if kind_of_stg == "VIEW" else "DROP TABLE stg")
+        mem.execute("DROP TABLE IF EXISTS stg_fast")
         _fill_content_ids(mem, mapping)
         _problems_table(mem, table)
         if progress:
@@ -176,7 +185,8 @@ def _key_columns(mapping: Mapping, col_of: dict[str, str], n_cols: int, header: 
     """Extra SELECT items for ``val``: the id-based key, a content key where there is no id,
     the text hash, and the raw record (only for rows that will be rejected)."""
     by_id = "NULL::VARCHAR"
-    everything = ", ".join(f"coalesce(c{i}, '')" for i in range(n_cols))
+    # Blank and whitespace-only cells count as empty whichever reader staged the file.
+    everything = ", ".join(f"CASE WHEN trim(c{i}) = '' THEN '' ELSE coalesce(c{i}, '') END" for i in range(n_cols))
     if mapping.kind == "customer":
         # A customer row is keyed by its whole content: the same row again is a duplicate,
         # a changed row (new revenue, a left date) is a new version of that customer.

@@ -97,7 +97,8 @@ def date_formats(con: duckdb.DuckDBPyConnection, cols: list[str], order: str) ->
     return _ALWAYS + (_DMY if n_dmy > n_mdy else _MDY)
 
 
-def _err(cond: str, label: str, message: str) -> str:
+def _err(cond: str, label: str, message: str, conds: list[str]) -> str:
+    conds.append(cond)
     return f"CASE WHEN {cond} THEN {{'col': {label}, 'msg': {message}}} END"
 
 
@@ -110,6 +111,7 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
     the typed value and the error list.
     """
     raw_items, parsed_items, typed, errors = [], [], [], []
+    conds: list[str] = []  # every error's condition: one cheap OR decides whether a row needs its list
     for target, typ in fields_for(mapping.kind).items():
         col = col_of.get(target)
         if col is None:
@@ -127,6 +129,7 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
                                 f"AS DOUBLE) AS n_{target}")
             n = f"n_{target}"
             typed.append(f"TRY_CAST({n} AS UTINYINT) AS {target}")
+            conds.append(f"{r} IS NOT NULL AND ({n} IS NULL OR {n} <> floor({n}) OR {n} < {lo} OR {n} > {hi})")
             errors.append(
                 f"CASE WHEN {r} IS NULL THEN NULL "
                 f"WHEN {n} IS NULL THEN {{'col': {label}, 'msg': format('{{}} ''{{}}'' is not a number', {label}, {r})}} "
@@ -140,9 +143,9 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
             typed.append(f"d_{target}::{typ} AS {target}")
             if target == "received_at":
                 errors.append(_err(f"{r} IS NULL", label,
-                                   f"format('missing required field: {{}} (the date received) is empty', {label})"))
+                                   f"format('missing required field: {{}} (the date received) is empty', {label})", conds))
             errors.append(_err(f"{r} IS NOT NULL AND d_{target} IS NULL", label,
-                               f"format('{{}} ''{{}}'' is not a date this import understands', {label}, {r})"))
+                               f"format('{{}} ''{{}}'' is not a date this import understands', {label}, {r})", conds))
         elif numeric:
             label = p.add(labels[target])
             # Money and counts as exported: "1,234.50", "£1,234", "12".
@@ -151,7 +154,7 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
             whole = f" OR {n} <> floor({n})" if typ == "INTEGER" else ""
             typed.append(f"{n}::{typ} AS {target}")
             errors.append(_err(f"{r} IS NOT NULL AND ({n} IS NULL{whole} OR {n} < 0)", label,
-                               f"format('{{}} ''{{}}'' is not a {'whole ' if typ == 'INTEGER' else ''}number of 0 or more', {label}, {r})"))
+                               f"format('{{}} ''{{}}'' is not a {'whole ' if typ == 'INTEGER' else ''}number of 0 or more', {label}, {r})", conds))
         elif typ == "BOOLEAN":
             label = p.add(labels[target])
             t, f = p.add(TRUE_TOKENS), p.add(FALSE_TOKENS)
@@ -159,16 +162,17 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
                          f"WHEN list_contains({f}, lower({r})) THEN false END AS {target}")
             errors.append(_err(f"{r} IS NOT NULL AND NOT list_contains({t}, lower({r})) "
                                f"AND NOT list_contains({f}, lower({r}))", label,
-                               f"format('{{}} ''{{}}'' is not yes/no', {label}, {r})"))
+                               f"format('{{}} ''{{}}'' is not yes/no', {label}, {r})", conds))
         else:
             typed.append(f"{r} AS {target}")
             if target == "text":
                 label = p.add(labels[target])
                 errors.append(_err(f"length({r}) > {MAX_TEXT_CHARS}", label,
                                    f"format('{{}} is {{:,}} characters long; the limit is {MAX_TEXT_CHARS:,} "
-                                   f"(an unclosed quote in the file?)', {label}, length({r}))"))
+                                   f"(an unclosed quote in the file?)', {label}, length({r}))", conds))
     need = [f"r_{t} IS NOT NULL" for t in REQUIRED_ANY[mapping.kind or "survey"] if t in col_of]
     kind_text = _REQUIRED_TEXT[mapping.kind or "survey"]
+    conds.append(f"NOT ({' OR '.join(need) or 'false'})")
     errors.append(f"CASE WHEN NOT ({' OR '.join(need) or 'false'}) THEN "
                   f"{{'col': NULL, 'msg': {p.add('missing required field: ' + kind_text)}}} END")
     if extra_cols:
@@ -176,7 +180,10 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
         extra = f"json_object({pairs})"
     else:
         extra = "NULL::JSON"
-    errs = f"list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL)"
+    # Most rows are clean: test the conditions first and build the list of reasons only when one holds.
+    any_error = " OR ".join(f"coalesce({c}, false)" for c in conds)
+    errs = (f"CASE WHEN {any_error} THEN list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL) "
+            f"ELSE []::STRUCT(col VARCHAR, msg VARCHAR)[] END")
     layer1 = f"SELECT *, {', '.join(raw_items) or 'NULL AS r_none'} FROM stg"
     layer2 = f"SELECT *, {', '.join(parsed_items) or 'NULL AS n_none'} FROM ({layer1})"
     # DuckDB lets later items use earlier aliases (``errs``) in the same SELECT list.

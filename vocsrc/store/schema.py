@@ -59,8 +59,11 @@ _V1 = [
         rows_duplicate INTEGER NOT NULL DEFAULT 0,
         note VARCHAR
     )""",
+    # No PRIMARY KEY index: an index on 10M ids made every import several times
+    # slower, and uniqueness is already kept by the import's anti-join, which runs
+    # under DuckDB's single-writer lock.
     f"""CREATE TABLE feedback (
-        feedback_id VARCHAR PRIMARY KEY,
+        feedback_id VARCHAR NOT NULL,
         kind VARCHAR NOT NULL CHECK (kind IN {KINDS!r}),
         source VARCHAR NOT NULL,
         {", ".join(f"{name} {typ}" for name, typ in FEEDBACK_FIELDS.items())},
@@ -131,7 +134,7 @@ CUSTOMER_FIELDS: dict[str, str] = {
 
 _V2 = [
     f"""CREATE TABLE customer_versions (
-        row_key VARCHAR PRIMARY KEY,
+        row_key VARCHAR NOT NULL,
         {", ".join(f"{name} {typ}" for name, typ in CUSTOMER_FIELDS.items())},
         extra JSON,
         import_id INTEGER NOT NULL,
