@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from vocsrc import charts, queries
-from vocsrc.charts.themes import theme_heatmap
+from vocsrc import queries
+from vocsrc.charts.themes import impact_chart, theme_heatmap
 from vocsrc.stats import footnote
 from vocsrc.themes import queries as tq
 from vocsrc.themes.user_bank import bank_in_effect
@@ -61,10 +61,10 @@ if impact.empty:
 else:
     shown = impact.assign(theme=impact["theme"].map(lambda k: names.get(k, k)))
     n_all = int(impact["n_all"].iloc[0])
-    chart_with_downloads(charts.theme_impact(shown, footnote(
+    chart_with_downloads(impact_chart(shown, footnote(
         n_all, period, "NPS of all responses minus NPS without those mentioning the theme; 95% interval from "
         "adjusted-Wald NPS of the two groups; faded: not beyond noise (Benjamini-Hochberg at 5%, or fewer "
-        "than 100 responses on a side)"), title="What each theme does to NPS"), "theme_impact_nps")
+        "than 100 responses on a side)")), "theme_impact_nps")
     st.caption("Read a bar as: without the responses mentioning this theme, NPS would be this many points "
                "higher (bar to the left) or lower (bar to the right).")
 

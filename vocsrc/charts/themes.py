@@ -14,6 +14,9 @@ import pandas as pd
 from vocsrc.charts.style import LABEL_FONT, NEGATIVE, POSITIVE, finish
 
 THIN = "#E4E4E4"  # cells whose share rests on too few comments
+# Fit the width only: under Streamlit's stretch, 'fit' also squeezes the plot's height
+# to make room for the legend and the caption, and the rows end up on top of each other.
+KEEP_SIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 # value column -> (legend title, number format, colour range from empty to full)
 VALUES = {
@@ -64,5 +67,18 @@ def theme_heatmap(frame: pd.DataFrame, caption: str, value: str = "mentions", ti
         color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")),
     )
     width = max(260, min(60 * len(groups), 900))
-    chart = alt.layer(cells, text).properties(width=width, height=max(120, 28 * len(order)))
+    chart = alt.layer(cells, text).properties(width=width, height=max(120, 28 * len(order)), autosize=KEEP_SIZE)
     return finish(chart, title, caption)
+
+
+def impact_chart(frame: pd.DataFrame, caption: str, title: str = "What each theme does to NPS") -> alt.TopLevelMixin:
+    """``vocsrc.charts.theme_impact`` (points, intervals, faded when within noise) at its own size."""
+    from vocsrc.charts.impact import theme_impact
+
+    chart = theme_impact(frame, caption, title=title)
+    # theme_impact puts its value labels at x = WIDTH pixels, inside the plot once a page
+    # stretches it; "width" is the plot's right edge at whatever width it is drawn
+    for layer in chart.layer:
+        if layer.mark == "text" or getattr(layer.mark, "type", None) == "text":
+            layer.encoding.x = alt.value("width")
+    return chart.properties(autosize=KEEP_SIZE)

@@ -112,7 +112,7 @@ def balanced_verbatims(con: duckdb.DuckDBPyConnection, filters: Filters, theme: 
     sides = []
     for side in ("negative", "positive"):
         sides.append(con.execute(
-            f"""SELECT ? AS side, received_at::DATE AS date, source, function, nps, csat, ces, stars,
+            f"""SELECT ? AS side, strftime(received_at, '%Y-%m-%d') AS date, source, function, nps, csat, ces, stars,
                        round(cx_compound, 2) AS sentiment, text, neg_sentence, pos_sentence
                 FROM feedback_scored
                 WHERE {where} AND text IS NOT NULL AND cx_label = ?
