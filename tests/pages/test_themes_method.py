@@ -95,3 +95,23 @@ def test_method_page_without_report_or_external_data(store, monkeypatch, tmp_pat
     at = open_page("pages/method.py")
     assert any("not on this machine" in w.value for w in at.warning)
     assert not any(b.label == "Run the evaluation" for b in at.button)
+
+
+def test_rescore_now_button_runs_the_cli_with_the_user_bank(store, monkeypatch, tmp_path):
+    from vocsrc.themes.discovery import adopt
+
+    bank_file = tmp_path / "bank.toml"
+    monkeypatch.setenv("VOC_THEME_BANK", str(bank_file))
+    adopt("fobbed off", "promises_followup", bank_file)
+    at = open_page("pages/themes.py")
+    at.toggle(key="disc_on").set_value(True)
+    at.session_state["adopted"] = "'fobbed off' added to theme promises_followup in bank.toml."
+    at.run()
+    at.button(key="rescore_now").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("scored ") and "texts/s" in s.value for s in at.success), \
+        [s.value for s in at.success] + [e.value for e in at.error]
+    from vocsrc.scoring import scorer_version
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT scorer FROM text_scores").fetchall() == [(scorer_version(),)]
