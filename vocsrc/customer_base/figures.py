@@ -93,7 +93,8 @@ def customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | N
             "churn_low": r["churn_low"] if r["customers"] else None,
             "churn_high": r["churn_high"] if r["customers"] else None,
             "revenue": float(r["revenue"]), "revenue_active": float(r["revenue_active"]),
-            "really_happy_share": r["really_happy_share"], "heard_share": r["heard_share"],
+            "really_happy_share": r["really_happy_share"], "passive_share": r["passive_share"],
+            "heard_share": r["heard_share"],
             "heard_active": int(r["heard_active"]), "with_nps": int(r["with_nps"]),
             "period_from": str(win.start), "as_of": str(win.as_of),
         }))

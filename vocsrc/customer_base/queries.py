@@ -126,7 +126,8 @@ def by_group(con: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
                    sum(revenue) AS revenue, coalesce(sum(revenue) FILTER (WHERE active), 0) AS revenue_active,
                    count(*) FILTER (WHERE active AND heard) AS heard_active,
                    count(*) FILTER (WHERE band_code < 3) AS with_nps,
-                   count(*) FILTER (WHERE band_code = 0) AS promoters
+                   count(*) FILTER (WHERE band_code = 0) AS promoters,
+                   count(*) FILTER (WHERE band_code = 1) AS passives
             FROM cb_population GROUP BY ALL ORDER BY 1""").df()
     labels = {"band": BANDS, "tenure": TENURE_BANDS}.get(by)
     if labels:  # codes come back in label order, since the frame is sorted by code

@@ -51,6 +51,9 @@ def _cache_dir(store: str | None) -> Path:
         folder = Path(store).with_name(Path(store).name + ".cache")
         try:
             folder.mkdir(exist_ok=True)
+            # A cache, never data to keep: ignored by git wherever the store lives.
+            if not (folder / ".gitignore").exists():
+                (folder / ".gitignore").write_text("*\n")
             if os.access(folder, os.W_OK):
                 return folder
         except OSError:

@@ -36,6 +36,7 @@ def churn_table(groups: pd.DataFrame, min_n: int = MIN_N_SHARE) -> pd.DataFrame:
     out["churn_high"] = [i[2] for i in intervals]
     out["heard_share"] = [_share(h, a) for h, a in zip(out["heard_active"], out["active"])]
     out["really_happy_share"] = [_share(p, n) for p, n in zip(out["promoters"], out["with_nps"])]
+    out["passive_share"] = [_share(p, n) for p, n in zip(out["passives"], out["with_nps"])]
     out["solid"] = out["customers"] >= min_n
     return out
 
