@@ -238,4 +238,9 @@ def test_demo_precomputed_path_equals_the_group_by_path(demo):
     for filters in (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15))):
         every_kind = filters.with_(kind=("survey", "review", "complaint"))
         for by in ("band", "tenure"):
-            assert customers_json(demo, filters, by) == customers_json(demo, every_kind, by)
+            assert _rounded(customers_json(demo, filters, by)) == _rounded(customers_json(demo, every_kind, by))
+
+
+def _rounded(rows: list[dict]) -> list[dict]:
+    # Sums of revenue may add up in a different order on the two paths.
+    return [{k: round(v, 6) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
