@@ -4,14 +4,15 @@ import streamlit as st
 
 from vocsrc import method
 from vocsrc.errors import VocError
-from vocsrc.themes.user_bank import bank_in_effect, user_bank_path
+from vocsrc.themes.user_bank import user_bank_path
 from vocsrc.ui.data import query
+from vocsrc.ui.discovery import bank_or_stop
 
 st.title("Method")
 st.write("How the app turns comments into sentiment and themes, and how far to trust the result.")
 st.markdown(method.method_text())
 
-bank = bank_in_effect()
+bank = bank_or_stop()
 user = user_bank_path()
 st.header("The theme bank")
 st.dataframe(method.bank_table(bank), width="stretch", hide_index=True, column_config={

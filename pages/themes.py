@@ -6,15 +6,14 @@ from vocsrc import queries
 from vocsrc.charts.themes import impact_chart, theme_heatmap
 from vocsrc.stats import footnote
 from vocsrc.themes import queries as tq
-from vocsrc.themes.user_bank import bank_in_effect
 from vocsrc.ui.data import query
-from vocsrc.ui.discovery import discovery_section
+from vocsrc.ui.discovery import bank_or_stop, discovery_section
 from vocsrc.ui.filters import current_filters, period_label
 from vocsrc.ui.pickers import text_score_note
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note, verbatim_list
 
 filters = current_filters()
-bank = bank_in_effect()
+bank = bank_or_stop()
 names = tq.theme_labels(bank)
 descriptions = {t.key: t.description for t in bank.themes}
 st.title("Themes")

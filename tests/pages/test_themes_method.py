@@ -115,3 +115,12 @@ def test_rescore_now_button_runs_the_cli_with_the_user_bank(store, monkeypatch, 
 
     with duckdb.connect(str(store), read_only=True) as con:
         assert con.execute("SELECT DISTINCT scorer FROM text_scores").fetchall() == [(scorer_version(),)]
+
+
+def test_a_malformed_user_bank_is_reported_not_raised(store, monkeypatch, tmp_path):
+    bank_file = tmp_path / "bank.toml"
+    bank_file.write_text("[themes.Bad Key]\nphrases = 3\n", encoding="utf-8")
+    monkeypatch.setenv("VOC_THEME_BANK", str(bank_file))
+    for page in ("pages/themes.py", "pages/method.py"):
+        at = open_page(page)
+        assert any("theme bank cannot be read" in e.value and "bank.toml" in e.value for e in at.error), page

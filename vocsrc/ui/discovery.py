@@ -18,6 +18,17 @@ SEED = 7
 NEW = "A new theme…"
 
 
+def bank_or_stop() -> ThemeBank:
+    """The theme bank in effect; a malformed user bank file stops the page with its message."""
+    from vocsrc.themes.user_bank import bank_in_effect
+
+    try:
+        return bank_in_effect()
+    except VocError as exc:
+        st.error(f"The theme bank cannot be read: {exc}. Fix or remove that file, then reload.")
+        st.stop()
+
+
 def discovery_section(filters: Filters, bank: ThemeBank) -> None:
     """Candidates on request (discovery reads up to 10k comments), then the adopt form."""
     st.write("Phrases that negative comments use far more often than positive ones, in the current "
