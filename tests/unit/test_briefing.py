@@ -331,3 +331,16 @@ def test_cli_writes_the_files(demo, tmp_path):
                  "--format", "md,html", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["briefing-claims-2026-Q3.html", "briefing-claims-2026-Q3.md"]
+
+
+def test_briefing_package_imports_no_streamlit():
+    import ast
+    from pathlib import Path
+
+    import vocsrc.briefing as pkg
+
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not any(n.split(".")[0] == "streamlit" or n.startswith("vocsrc.ui") for n in names), path

@@ -21,7 +21,8 @@ from vocsrc.filters import DIMENSIONS, Filters
 from vocsrc.stats import decompose_nps_change, describe_band_change, describe_share_change, get_metric, two_share_test
 from vocsrc.stats.sentences import BAND_NOUNS
 
-STEP_LOOKBACK_MONTHS = 12  # report a step in the middle only if it began this recently
+STEP_LOOKBACK_MONTHS = 12
+NOTHING_CHANGED = "Nothing changed beyond noise"  # report a step in the middle only if it began this recently
 
 
 def _freshness(con: duckdb.DuckDBPyConnection) -> tuple[str, dt.date | None]:
@@ -69,11 +70,13 @@ def _step_sentences(con: duckdb.DuckDBPyConnection, base: Filters, metric: str, 
 
 def build_pack(con: duckdb.DuckDBPyConnection, function: str, period: str, seed: int = 7,
                include_text: bool = True, today: dt.date | None = None, dimension: str = "function",
-               verbatim_count: int = 8) -> Pack:
+               verbatim_count: int = 8, complaint_counts: sections.ComplaintCounts | None = None) -> Pack:
     """The pack for one segment value and one period ('YYYY-MM' or 'YYYY-Qn') against the previous one.
 
     ``today`` only labels the pack (default: the newest feedback date, never the clock); ``seed``
-    makes the verbatim sample reproducible; ``include_text=False`` leaves every comment out."""
+    makes the verbatim sample reproducible; ``include_text=False`` leaves every comment out;
+    ``complaint_counts`` is this segment's entry of ``shared_complaint_counts`` when packs for many
+    segments are built together."""
     if dimension not in DIMENSIONS:
         raise VocError(f"cannot brief by {dimension!r}; choose one of {', '.join(DIMENSIONS)}")
     p = parse_period(period)
@@ -122,16 +125,16 @@ def build_pack(con: duckdb.DuckDBPyConnection, function: str, period: str, seed:
 
     complaints = sections.complaints_section(
         con, f_cur, f_prev, ((p.end - p.start).days + 1, (prev.end - prev.start).days + 1),
-        p.label, prev.label, freshness)
+        p.label, prev.label, freshness, complaint_counts)
     chart_list.append(pack_charts.complaints_chart(complaints, prev.label, p.label, freshness))
 
     changes = [h.sentence for h in headlines if h.significant]
     changes += [s for s, mv in zip(band_sentences, moves) if mv[3]]
     changes += [s for s in middle_sentences[len(band_sentences):] if "beyond noise" in s]
     if complaints:
-        changes += [s for s in complaints.sentences if "beyond noise" in s]
+        changes += [s for s in complaints.sentences if s.startswith("Complaints about")]
     if not changes:
-        changes = [f"Nothing changed beyond noise between {prev.label} and {p.label}."]
+        changes = [f"{NOTHING_CHANGED} between {prev.label} and {p.label}."]
 
     verbatims = ()
     if include_text:
@@ -157,3 +160,17 @@ def build_pack(con: duckdb.DuckDBPyConnection, function: str, period: str, seed:
         middle_sentences=tuple(middle_sentences), changes=tuple(changes), themes_negative=themes_neg,
         themes_positive=themes_pos, middle_themes=middle, complaints=complaints, verbatims=verbatims,
         questions=questions, actions=actions, charts=tuple(c for c in chart_list if c is not None), notes=notes)
+
+
+def shared_complaint_counts(con: duckdb.DuckDBPyConnection, period: str,
+                            dimension: str = "function") -> dict[str, sections.ComplaintCounts] | None:
+    """Complaint measures for every segment value in one pass (None if the complaints module
+    cannot group by ``dimension``): pass each value's entry to ``build_pack``."""
+    try:
+        from vocsrc.complaints.queries import GROUPS
+    except ImportError:
+        return None
+    if dimension not in GROUPS:
+        return None
+    p = parse_period(period)
+    return sections.complaint_counts(con, Filters(date_from=p.start, date_to=p.end), dimension)

@@ -66,22 +66,32 @@ def render(pack: Pack, formats: tuple[str, ...], images: dict[str, bytes] | None
     return out
 
 
+def build_packs(con, names: list[str] | None, period: str, by: str = "function", seed: int = 7,
+                include_text: bool = True, progress: Callable[[float, str], None] | None = None) -> list[Pack]:
+    """A pack per name (None: every value of ``by``); complaint measures computed once for all."""
+    from vocsrc.briefing.build import build_pack, shared_complaint_counts
+    from vocsrc.queries import distinct_values
+
+    targets = names if names else distinct_values(con, by)
+    shared = shared_complaint_counts(con, period, by) if len(targets) > 1 else None
+    packs = []
+    for i, name in enumerate(targets):
+        if progress:
+            progress(i / (len(targets) + 1), f"building {name}")
+        packs.append(build_pack(con, name, period, seed=seed, include_text=include_text, dimension=by,
+                                complaint_counts=shared.get(name, {}) if shared is not None else None))
+    return packs
+
+
 def write_packs(db: str | None, names: list[str] | None, period: str, formats: tuple[str, ...], out: Path,
                 by: str = "function", seed: int = 7, include_text: bool = True,
                 progress: Callable[[float, str], None] | None = None) -> list[Path]:
     """Build and write every pack; names None means every value of ``by`` in the store."""
-    from vocsrc.briefing.build import build_pack
-    from vocsrc.queries import distinct_values
     from vocsrc.store import open_store
 
     out.mkdir(parents=True, exist_ok=True)
-    packs: list[Pack] = []
     with open_store(db, read_only=True) as con:
-        targets = names if names else distinct_values(con, by)
-        for i, name in enumerate(targets):
-            if progress:
-                progress(i / (len(targets) + 1), f"building {name}")
-            packs.append(build_pack(con, name, period, seed=seed, include_text=include_text, dimension=by))
+        packs = build_packs(con, names, period, by, seed, include_text, progress)
     written: list[Path] = []
     for i, pack in enumerate(packs):
         if progress:

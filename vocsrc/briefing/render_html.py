@@ -77,7 +77,7 @@ def _complaints(pack: Pack, images: dict[str, bytes]) -> str:
     c = pack.complaints
     if c is None:
         return "<p>No complaints in either period.</p>"
-    out = _list(c.sentences) + f"<p>{_fig(c.volume)}</p>"
+    out = _list(c.sentences) + f"<p>{_e(c.volume.label)}: {_fig(c.volume)}</p>"
     if c.shares:
         out += "<table><tr><th>Measure</th><th>Share</th></tr>" + "".join(
             f"<tr><td>{_e(f.label)}</td><td>{_fig(f)}</td></tr>" for f in c.shares) + "</table>"

@@ -8,6 +8,7 @@ numbers behind the message go in the speaker notes so the presenter has them to 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from vocsrc.briefing.pack import Pack
@@ -81,11 +82,18 @@ class Deck:
         return buf.getvalue()
 
 
+def short(sentence: str) -> str:
+    """A slide title: the sentence without its method in brackets (that goes in the notes)."""
+    return re.sub(r" \([^()]*(?:n = |test|against six)[^()]*\)", "", sentence)
+
+
 def _message(pack: Pack) -> str:
     """The one thing to remember: the first change beyond noise, else the NPS headline."""
-    real = [c for c in pack.changes if "beyond noise" in c]
+    from vocsrc.briefing.build import NOTHING_CHANGED
+
+    real = [c for c in pack.changes if not c.startswith(NOTHING_CHANGED)]
     if real:
-        return real[0]
+        return short(real[0])
     return pack.headlines[0].sentence if pack.headlines else pack.changes[0]
 
 
@@ -102,7 +110,7 @@ def add_pack_slides(deck: Deck, pack: Pack, images: dict[str, bytes]) -> None:
         spec = pack.chart(name)
         if spec is None or name not in images:
             continue
-        title = middle if (middle and name == "trend") else spec.title
+        title = short(middle) if (middle and name == "trend") else spec.title
         notes = [*pack.middle_sentences, *(figure_line(f) for f in pack.distribution)]
         deck.picture(title, images[name], notes, spec.footnote)
     deck.bullets("What changed, beyond noise only", list(pack.changes), list(pack.changes) + all_numbers[:6])
@@ -122,12 +130,12 @@ def add_pack_slides(deck: Deck, pack: Pack, images: dict[str, bytes]) -> None:
                      pack.middle_themes[0].middle_share.footnote)
     c = pack.complaints
     if c is not None:
-        rising = next((s for s in c.sentences if "beyond noise" in s), c.sentences[0])
+        rising = next((s for s in c.sentences if s.startswith("Complaints about")), c.sentences[0])
         notes = [*c.sentences, figure_line(c.volume), *(figure_line(f) for f in c.shares)]
         if pack.chart("complaints") and "complaints" in images:
-            deck.picture(rising.split(" (exact")[0], images["complaints"], notes, pack.chart("complaints").footnote)
+            deck.picture(short(rising), images["complaints"], notes, pack.chart("complaints").footnote)
         else:
-            deck.bullets(rising, list(c.sentences), notes, c.volume.footnote)
+            deck.bullets(short(rising), list(c.sentences), notes, c.volume.footnote)
     if pack.include_text and pack.verbatims:
         quotes = [f"“{v.evidence or v.text[:160]}” ({v.band}, {v.source})" for v in pack.verbatims[:6]]
         deck.bullets("In their words: as many good as bad", quotes, [f"{v.band}: {v.text}" for v in pack.verbatims],

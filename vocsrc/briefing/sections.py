@@ -154,20 +154,68 @@ def _driver_counts(con: duckdb.DuckDBPyConnection, f_cur: Filters, f_prev: Filte
             GROUP BY 1 ORDER BY current DESC, driver""", [*pc, *pp, *pc, *pc, *pc, *pp]).df()
 
 
+ComplaintCounts = dict[str, tuple[int, int]]  # measure -> (count, base)
+SHARE_MEASURES = (
+    ("failure_demand", "Failure demand", "complaints classed failure demand, of those classed"),
+    ("closed_in_time", "Closed in time", "closed within the source's deadline"),
+    ("repeat", "Repeat complainants", "complained again within the repeat window"),
+    ("broken_promise", "Broken-promise language", "complaint text reads as a broken promise"),
+)
+
+
+def complaint_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None = None) -> dict[str, ComplaintCounts]:
+    """Per group ('All' without ``by``): (count, base) of each complaints measure, from the complaints
+    module's own queries. Its repeat flag looks at every complaint ever received, so one call
+    grouped by function costs what one function does: the CLI asks once for all packs."""
+    from vocsrc.complaints.queries import summary_counts
+
+    out: dict[str, ComplaintCounts] = {}
+    for r in summary_counts(con, filters, by).itertuples():
+        out[str(r.group)] = {"failure_demand": (int(r.failure), int(r.failure + r.value)),
+                             "closed_in_time": (int(r.in_time), int(r.in_time_known)),
+                             "repeat": (int(r.repeats), int(r.repeat_known)),
+                             "timely": (int(r.timely), int(r.timely_known))}
+    for group, flagged, with_text in _broken_promises(con, filters, by):
+        out.setdefault(str(group), {})["broken_promise"] = (int(flagged), int(with_text))
+    return out
+
+
+def _broken_promises(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None) -> list[tuple]:
+    """``complaints.promises.broken_promise_counts`` with its own rule, but each distinct text tested
+    once: the rule reads only the text and its score, and the regexes are most of the cost, so
+    repeated texts (templates, copies) are not matched again. Same counts, less work."""
+    from vocsrc.complaints.config import load_config
+    from vocsrc.complaints.promises import broken_promise_sql
+    from vocsrc.complaints.queries import group_column
+
+    cond, cparams = broken_promise_sql(load_config().broken_promise)
+    where, params = filters.where()
+    return con.execute(
+        f"""WITH c AS (SELECT {group_column(by)} AS grp, coalesce(text_hash, hash(text)) AS th, text, cx_compound
+                       FROM feedback_scored WHERE kind = 'complaint' AND text IS NOT NULL AND {where}),
+                 d AS (SELECT th, text, any_value(cx_compound) AS cx_compound FROM c GROUP BY th, text),
+                 f AS (SELECT th, text, {cond.replace("cx_compound", "d.cx_compound")} AS flagged FROM d)
+            SELECT c.grp, count(*) FILTER (WHERE f.flagged), count(*)
+            FROM c JOIN f USING (th, text) GROUP BY 1 ORDER BY 1""", [*params, *cparams]).fetchall()
+
+
 def complaints_section(con: duckdb.DuckDBPyConnection, f_cur: Filters, f_prev: Filters, days: tuple[int, int],
-                       period: str, prev_period: str, freshness: str) -> ComplaintsSection | None:
+                       period: str, prev_period: str, freshness: str,
+                       counts: ComplaintCounts | None = None) -> ComplaintsSection | None:
     """Volume, drivers against the previous period (exact Poisson rate test per driver, BH), and the
-    complaints module's shares (failure demand, closed in time, repeats, broken promises)."""
+    complaints module's shares (failure demand, closed in time, repeats, broken promises).
+    ``counts``: this segment's ``complaint_counts`` when the caller computed them for all segments."""
     frame = _driver_counts(con, f_cur, f_prev)
     volume, previous = int(frame["current"].sum()), int(frame["previous"].sum())
     if not volume and not previous:
         return None
-    try:  # the complaints module's own rate test and shares; the fallback keeps packs working without it
+    try:  # the complaints module's rate test and measures; the fallback keeps packs working without it
         from vocsrc.complaints.signals import poisson_rate_test
-        from vocsrc.complaints.summary import headline as complaint_headline
         source = "vocsrc.complaints"
-    except ImportError:  # hook: a store without the complaints module still gets volume and timely share
-        poisson_rate_test, complaint_headline, source = None, None, "feedback table (fallback)"
+        if counts is None:
+            counts = complaint_counts(con, f_cur).get("All", {})
+    except ImportError:  # hook: without the complaints module, volume, drivers and timely share only
+        poisson_rate_test, counts, source = None, {}, "feedback table (fallback)"
     d_cur, d_prev = days
     p_values = []
     for r in frame.itertuples():
@@ -186,21 +234,11 @@ def complaints_section(con: duckdb.DuckDBPyConnection, f_cur: Filters, f_prev: F
                    "Benjamini-Hochberg across drivers")
     vol = Figure("Complaints", volume, None, None, volume, period, "count of complaints received", freshness,
                  True, "count")
-    shares: list[Figure] = []
-    if complaint_headline is not None:
-        h = complaint_headline(con, f_cur)
-        for key, label, method in (
-                ("failure_demand", "Failure demand", "complaints classed failure demand, of those classed"),
-                ("closed_in_time", "Closed in time", "closed within the source's deadline"),
-                ("repeat", "Repeat complainants", "complained again within the repeat window"),
-                ("broken_promise", "Broken-promise language", "complaint text reads as a broken promise"),
-                ("timely", "Timely response", "source's own timely flag")):
-            share, n = h.get(f"{key}_share"), int(h.get(f"{key}_n") or 0)
-            if share is not None and n:
-                shares.append(_share_figure(label, share, n, period, method, freshness))
+    shares = [_share_figure(label, *counts[key], period, method, freshness)
+              for key, label, method in SHARE_MEASURES if counts.get(key, (0, 0))[1]]
     known = int(frame["timely_known"].sum())
     if known and not any(f.label == "Closed in time" for f in shares):
-        shares.append(_share_figure("Timely response", int(frame["timely"].sum()) / known, known, period,
+        shares.append(_share_figure("Timely response", int(frame["timely"].sum()), known, period,
                                     "source's own timely flag", freshness))
     rising = [d for d in drivers if d.rising]
     sentences = [f"{volume:,} complaints in {period}, against {previous:,} in {prev_period}."]
@@ -211,10 +249,10 @@ def complaints_section(con: duckdb.DuckDBPyConnection, f_cur: Filters, f_prev: F
     return ComplaintsSection(vol, previous, drivers, tuple(shares), tuple(sentences), source)
 
 
-def _share_figure(label: str, share: float, n: int, period: str, method: str, freshness: str) -> Figure:
+def _share_figure(label: str, k: int, n: int, period: str, method: str, freshness: str) -> Figure:
     from vocsrc.stats import wilson
 
-    p, low, high = wilson(round(share * n), n)
+    p, low, high = wilson(k, n)
     return Figure(label, p, low, high, n, period, f"{method}; Wilson 95% interval", freshness, n >= MIN_N_SHARE)
 
 
