@@ -344,3 +344,23 @@ def test_briefing_package_imports_no_streamlit():
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(n.split(".")[0] == "streamlit" or n.startswith("vocsrc.ui") for n in names), path
+
+
+def test_editor_blanks_arrive_as_none_nan_or_na(demo, tmp_path):
+    import pandas as pd
+
+    from vocsrc.briefing import actions
+
+    db = tmp_path / "voc.duckdb"
+    shutil.copy(demo, db)
+    now = dt.datetime(2026, 11, 2, 9, 0)
+    with open_store(db) as c:
+        first = actions.add_action(c, "Claims", "2026-Q3", "Too many forms", now, we_did="One form")
+        rows = [{"action_id": first, "you_said": "Too many forms", "we_did": "One form", "owner": float("nan"),
+                 "status": "planned"},
+                {"action_id": pd.NA, "you_said": "Slow payout", "we_did": None, "owner": pd.NA, "status": pd.NA},
+                {"action_id": float("nan"), "you_said": float("nan"), "we_did": "", "owner": "", "status": ""}]
+        assert actions.save_edits(c, "Claims", "2026-Q3", rows, now) == {"added": 1, "updated": 0, "deleted": 0}
+        log = actions.list_actions(c, "Claims")
+        assert [(a.you_said, a.we_did, a.owner, a.status) for a in log] == [
+            ("Too many forms", "One form", "", "planned"), ("Slow payout", "", "", "planned")]

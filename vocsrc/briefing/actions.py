@@ -44,11 +44,23 @@ def list_actions(con: duckdb.DuckDBPyConnection, function: str, period: str | No
     return tuple(_action(r) for r in con.execute(sql + " ORDER BY action_id", params).fetchall())
 
 
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA: what an empty editor cell arrives as, depending on the column dtype."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value).strip()
+
+
 def _clean(values: Mapping[str, object]) -> dict[str, str]:
     out = {}
     for key in EDITABLE:
         if key in values:
-            text = "" if values[key] is None else str(values[key]).strip()
+            text = _text(values[key])
             if len(text) > MAX_TEXT:
                 raise VocError(f"{key.replace('_', ' ')} is {len(text):,} characters; keep it under {MAX_TEXT:,}")
             out[key] = text
@@ -100,16 +112,16 @@ def save_edits(con: duckdb.DuckDBPyConnection, function: str, period: str, rows:
     counts = {"added": 0, "updated": 0, "deleted": 0}
     for row in rows:
         raw_id = row.get("action_id")
-        aid = None if raw_id is None or raw_id != raw_id else int(raw_id)  # NaN from an added editor row
+        aid = None if _missing(raw_id) else int(raw_id)  # an added editor row has no id yet
         if aid is None or aid not in before:
-            if str(row.get("you_said") or "").strip():
-                add_action(con, function, period, str(row["you_said"]), now, str(row.get("we_did") or ""),
-                           str(row.get("owner") or ""), str(row.get("status") or "planned"))
+            if _text(row.get("you_said")):
+                add_action(con, function, period, _text(row["you_said"]), now, _text(row.get("we_did")),
+                           _text(row.get("owner")), _text(row.get("status")) or "planned")
                 counts["added"] += 1
             continue
         seen.add(aid)
         old = before[aid]
-        changed = {k: row.get(k) for k in EDITABLE if k in row and (row.get(k) or "") != getattr(old, k)}
+        changed = {k: row.get(k) for k in EDITABLE if k in row and _text(row.get(k)) != getattr(old, k)}
         if changed:
             update_action(con, aid, now, **changed)
             counts["updated"] += 1
