@@ -19,12 +19,13 @@ def neutralise_cell(value: object) -> object:
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
+        # object, "string" and pandas 3's default "str" columns can all hold text.
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise_cell)
     return out
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|>~<&"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~"})
 
 
 def escape_markdown(text: str) -> str:
@@ -46,7 +47,31 @@ _LONG_NUMBER = re.compile(r"\b\d{8,}\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _NAME_INTRO = re.compile(r"\b((?i:my name is|my name's|my name’s|i am called|i'm called|name:))\s+"
                          r"(?!(?i:not|on|in|the|a|an|written|irrelevant|unimportant|below|above)\b)"
-                         r"([A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*(?:\s+[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*){0,2})")
+                         r"([A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*)")
+# Words that end a name when people write it in lower case ("my name's bob smith and ...").
+_NOT_NAMES = frozenset("""and but or so i im i'm from at in on of the a an to is was am here again
+    please thanks thank hi hello regarding about my your we they it this that who which and,""".split())
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*)")
+
+
+def _redact_names(text: str) -> str:
+    out, pos = [], 0
+    for m in _NAME_INTRO.finditer(text):
+        end = m.end()
+        lower = m.group(2)[0].islower()
+        for _ in range(2):  # up to two more words: surname, double-barrelled
+            nxt = _NEXT_WORD.match(text, end)
+            if not nxt:
+                break
+            word = nxt.group(1)
+            if word[0].isupper() or (lower and word.lower() not in _NOT_NAMES):
+                end = nxt.end()
+            else:
+                break
+        out.append(text[pos:m.start()] + f"{m.group(1)} [name]")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def redact(text: str) -> str:
@@ -60,5 +85,5 @@ def redact(text: str) -> str:
     out = _PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group(0)) >= 9 else m.group(0), out)
     out = _LONG_NUMBER.sub("[number]", out)
     out = _UK_POSTCODE.sub("[postcode]", out)
-    out = _NAME_INTRO.sub(lambda m: f"{m.group(1)} [name]", out)
+    out = _redact_names(out)
     return out

@@ -252,8 +252,6 @@ def test_cli_run_in_process(cfpb_db, capsys):
 def test_cli_json_by_function_subprocess(cfpb_db, cfpb_raw):
     proc = subprocess.run([sys.executable, "-m", "vocsrc", "--db", str(cfpb_db), "complaints", "--json",
                            "--by", "function"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    if proc.returncode == 2 and "invalid choice" in proc.stderr:
-        pytest.skip("the complaints command is not wired into vocsrc/cli.py yet")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     need = {"group", "volume", "failure_demand_share", "closed_in_time_share", "repeat_share", "flagged"}

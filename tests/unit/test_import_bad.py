@@ -113,7 +113,7 @@ def test_mapping_naming_missing_column_fails_cleanly(tmp_path):
 
 
 def test_xlsx_with_merged_header(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Response", None, "Scores", None, "Comment"])
