@@ -65,7 +65,23 @@ def _step_sentences(con: duckdb.DuckDBPyConnection, base: Filters, metric: str, 
 
     since = str(pd.Period(end, "M") - (STEP_LOOKBACK_MONTHS - 1))
     recent = steps[steps["month"] >= since]
-    return describe_steps(recent, metric, limit=1) if not recent.empty else []
+    found = describe_steps(recent, metric, limit=1) if not recent.empty else []
+    if not found or metric != "nps":
+        return found
+    # Did NPS move over the same two windows? "The middle moved while NPS held" is the story
+    # NPS alone would miss; the quarter comparison above is not the same windows.
+    real = recent[recent["beyond_noise"].astype(bool)]
+    month = real.loc[real["change"].abs().idxmax(), "month"]
+    start = pd.Period(month, "M")
+    windows = []
+    for first, last in ((start - 6, start - 1), (start, start + 5)):
+        windows.append(base.with_(date_from=first.start_time.date(), date_to=min(last.end_time.date(), end)))
+    before, after = (sections.summary_of(con, f, "nps") for f in windows)
+    if before is not None and after is not None:
+        from vocsrc.stats import describe_nps_change, nps_change_test
+
+        found.append("Over the same months, " + describe_nps_change(nps_change_test(before.nps, after.nps)))
+    return found
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, function: str, period: str, seed: int = 7,

@@ -7,6 +7,7 @@ it. Pure: the built sections in, questions out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from vocsrc.briefing.pack import Action, ComplaintsSection, Headline, MiddleTheme, Question, ThemeImpact
@@ -14,6 +15,11 @@ from vocsrc.briefing.sections import METRIC_SHORT
 from vocsrc.stats.sentences import fmt_pct
 
 MAX_QUESTIONS = 6
+
+
+def short_sentence(sentence: str) -> str:
+    """The sentence without its method in brackets (kept for the 'because' line and the notes)."""
+    return re.sub(r" \([^()]*(?:n = |test|against six)[^()]*\)", "", sentence)
 
 
 def _theme_name(key: str) -> str:
@@ -45,9 +51,13 @@ def derive_questions(
         verb = "fell" if passives[2] < passives[1] else "rose"
         out.append(Question(f"Passives {verb} from {fmt_pct(passives[1])} to {fmt_pct(passives[2])}: what changed "
                             f"for them in {period}, and can we repeat (or undo) it?", "band change beyond noise"))
-    elif middle_sentences and any("beyond noise" in s for s in middle_sentences[-1:]):
-        out.append(Question(f"{middle_sentences[-1]} What changed for {function} customers around then?",
-                            "step change in the middle band, six months against six"))
+    elif (steps := [s for s in middle_sentences if s.startswith("From ") and "beyond noise" in s]):
+        same = next((s for s in middle_sentences if s.startswith("Over the same months, NPS")), "")
+        held = bool(same) and "within noise" in same
+        while_nps = ", while NPS did not move beyond noise" if held else ""
+        out.append(Question(
+            f"{short_sentence(steps[0]).rstrip('.')}{while_nps}: which customers moved up, which moved down, "
+            f"and what changed for {function} customers around then?", f"{steps[0]} {same}".strip()))
     for h in headlines:
         if h.significant and h.previous is not None:
             down = h.current.value < h.previous.value

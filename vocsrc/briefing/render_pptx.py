@@ -8,10 +8,10 @@ numbers behind the message go in the speaker notes so the presenter has them to 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 from vocsrc.briefing.pack import Pack
+from vocsrc.briefing.questions import short_sentence as short
 from vocsrc.briefing.render_common import chart_images, figure_line, numbers
 
 WIDE = (13.333, 7.5)  # 16:9, inches
@@ -80,11 +80,6 @@ class Deck:
         buf = io.BytesIO()
         self.prs.save(buf)
         return buf.getvalue()
-
-
-def short(sentence: str) -> str:
-    """A slide title: the sentence without its method in brackets (that goes in the notes)."""
-    return re.sub(r" \([^()]*(?:n = |test|against six)[^()]*\)", "", sentence)
 
 
 def _message(pack: Pack) -> str:
