@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vocsrc import queries
+from vocsrc.config import MIN_N_SHARE
 from vocsrc.charts.themes import impact_chart, theme_heatmap
 from vocsrc.stats import footnote
 from vocsrc.themes import queries as tq
@@ -37,7 +38,7 @@ value = c2.segmented_control("Colour by", list(COLOURS), format_func=COLOURS.get
                              key="th_value") or "mentions"
 volume = query(tq.theme_volume, filters, by)
 method = (f"comments mentioning each theme per {SPLITS[by].lower()}; share negative/positive of those, "
-          f"{text_score_note()}; grey: fewer than 30 labelled comments")
+          f"{text_score_note()}" + (f"; grey: fewer than {MIN_N_SHARE} labelled comments" if value != "mentions" else ""))
 chart_with_downloads(theme_heatmap(volume, footnote(n_comments, period, method), value,
                                    title=f"Themes by {SPLITS[by].lower()}: {COLOURS[value].lower()}",
                                    labels=names, by_label=SPLITS[by]), f"themes_by_{by}_{value}")
