@@ -81,6 +81,14 @@ def test_callback_spike_is_in_customer_service_pack_only(con):
     assert not any(d.rising and d.driver == "Callback not made" for d in deliveries.complaints.drivers)
 
 
+def test_reviews_whose_words_disagree_with_their_stars_are_named(con):
+    pack = build_pack(con, "Deliveries", "2026-Q3", include_text=False)
+    said = next(s for s in pack.middle_sentences if s.startswith("Where words and scores disagree"))
+    assert re.search(r"at risk: \d+ of \d+ 4-5 star reviews with negative text", said)
+    assert re.search(r"hidden detractors: \d+ of \d+ 3-star reviews with negative text", said)
+    assert any("high score with negative words" in q.text for q in pack.questions)
+
+
 def test_every_figure_carries_n_period_method_and_freshness(con):
     pack = build_pack(con, "Billing", "2026-08", include_text=False)
     figures = [h.current for h in pack.headlines] + list(pack.distribution) + [t.impact for t in pack.themes_negative]

@@ -158,8 +158,11 @@ def build_pack(con: duckdb.DuckDBPyConnection, function: str, period: str, seed:
 
         verbatims = sample_verbatims(con, f_cur, seed=seed, total=verbatim_count)
     actions = list_actions(con, function)
+    disagreements = sections.disagreement_counts(con, f_cur)
+    if said := sections.describe_disagreements(disagreements):
+        middle_sentences.append(said)
     questions = derive_questions(function, p.label, headlines, middle_sentences, moves, themes_neg, middle,
-                                 complaints, sections.disagreement_counts(con, f_cur), actions)
+                                 complaints, disagreements, actions)
     notes = (
         "NPS intervals: adjusted Wald (Rocks 2016); shares: Wilson; changes: adjusted-Wald z for NPS and "
         "two-proportion z for shares, 95%. 'Within noise' means the change could be chance.",

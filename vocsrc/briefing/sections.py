@@ -265,3 +265,19 @@ def disagreement_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> dic
         return {}
     totals = disagreement_totals(frame)
     return {g: (int(r["count"]), int(r["base"])) for g, r in totals.iterrows()}
+
+
+def describe_disagreements(counts: dict[str, tuple[int, int]]) -> str:
+    """One sentence on where comments contradict their score, e.g. 'at risk: 12 of 300 promoters
+    with negative text'; empty when no group has any."""
+    from vocsrc.middle import short_label
+
+    def lower_first(label: str) -> str:  # "Promoters ..." -> "promoters ...", "CSAT 3 ..." stays
+        return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+    parts = [f"{name.split(':')[0]}: {k:,} of {n:,} {lower_first(short_label(name))}"
+             for name, (k, n) in counts.items() if n and k]
+    if not parts:
+        return ""
+    return ("Where words and scores disagree (of responses with text in each score range, CX-aware "
+            "text sentiment): " + "; ".join(parts) + ".")
