@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vocsrc import charts, middle
+from vocsrc import charts, middle, queries
 from vocsrc.stats import describe_headroom, headroom
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
@@ -38,8 +38,10 @@ if steps:
 
 st.header("What changed between two periods")
 c1, c2 = st.columns(2)
-a = c1.selectbox("From", periods, index=max(len(periods) - 2, 0), key="cmp_a")
-b = c2.selectbox("To", periods, index=len(periods) - 1, key="cmp_b")
+first, second = middle.default_pair(periods, grain, query(queries.date_bounds)[1])
+a = c1.selectbox("From", periods, index=first, key="cmp_a")
+b = c2.selectbox("To", periods, index=second, key="cmp_b",
+                 help="The last period is left out by default when the data does not yet reach its end.")
 cmp = query(middle.compare_periods, filters, metric, grain, a, b)
 for sentence in cmp.sentences:
     st.markdown(f"- {sentence}")

@@ -310,3 +310,21 @@ def describe_steps(steps: pd.DataFrame, metric: str, limit: int = 3) -> list[str
     return [f"From {r.month}, {label.lower()} {'rose' if r.change > 0 else 'fell'} from "
             f"{fmt_pct(r.share_before)} to {fmt_pct(r.share_after)} (six months after against six before, "
             f"n = {r.n_before:,} and {r.n_after:,}), beyond noise." for r in real.itertuples()]
+
+
+def period_is_complete(period: str, value: str, latest: "dt.date | None") -> bool:
+    """Has the data reached the end of this calendar period? A part period compares badly."""
+    import datetime as dt
+
+    if latest is None:
+        return True
+    end = in_period(Filters(), period, value).date_to
+    return bool(end and end <= latest) or latest >= dt.date.max
+
+
+def default_pair(periods: list[str], period: str, latest) -> tuple[int, int]:
+    """Indexes of the two periods to compare first: the last two complete ones."""
+    complete = [i for i, p in enumerate(periods) if period_is_complete(period, p, latest)]
+    if len(complete) >= 2:
+        return complete[-2], complete[-1]
+    return max(len(periods) - 2, 0), len(periods) - 1

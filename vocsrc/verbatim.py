@@ -24,7 +24,9 @@ def display_parts(row: dict, evidence_key: str | None = None) -> tuple[str, str,
     sentiment = row.get("sentiment")
     key = evidence_key or ("neg_sentence" if (sentiment or 0) < 0 else "pos_sentence")
     evidence = redact(str(row.get(key) or ""))
-    meta = " · ".join(_score_bits(row) + [str(row.get(k)) for k in ("date", "source", "function") if row.get(k)])
+    when = row.get("date")
+    when = when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else when
+    meta = " · ".join(_score_bits(row) + [str(v) for v in (when, row.get("source"), row.get("function")) if v])
     if evidence and evidence in text:
         i = text.index(evidence)
         before, after = text[:i], text[i + len(evidence):]

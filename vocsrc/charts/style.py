@@ -61,8 +61,14 @@ def finish(chart: alt.TopLevelMixin, title: str, caption: str) -> alt.TopLevelMi
     and the shared fonts. Call last: configured charts cannot be layered again."""
     if not caption or not caption.strip():
         raise ValueError("every chart needs a caption (n, period, method)")
+    # Fit the width only: with Streamlit's default "fit" the title, caption and legend
+    # eat into the given height and a four-row chart shrinks to a strip. Facets and
+    # concatenations cannot fit at all, so they keep their natural size.
+    composite = isinstance(chart, (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart))
+    autosize = alt.AutoSizeParams(type="pad" if composite else "fit-x", contains="padding")
     return (
         chart.properties(
+            autosize=autosize,
             title=alt.TitleParams(
                 text=title, subtitle=caption_lines(caption), anchor="start",
                 fontSize=16, subtitleFontSize=LABEL_FONT, subtitleColor="#444444", offset=12,

@@ -13,7 +13,8 @@ def chart_with_downloads(chart: alt.TopLevelMixin, name: str) -> None:
     """Draw a chart with PNG and SVG buttons for slides; images are made only on click."""
     from vocsrc import charts
 
-    st.altair_chart(chart, width="stretch")
+    # theme=None: the page shows exactly what the PNG/SVG and the briefing packs show.
+    st.altair_chart(chart, width="stretch", theme=None)
     left, right, _ = st.columns([1, 1, 6])
     left.download_button("PNG", data=lambda: charts.chart_to_png(chart), file_name=f"{name}.png",
                          mime="image/png", key=f"png_{name}", on_click="ignore", icon=":material/download:")
