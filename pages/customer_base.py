@@ -9,7 +9,7 @@ from vocsrc.customer_base.value import what_if_passives_promoted
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import period_picker
-from vocsrc.ui.widgets import chart_with_downloads, freshness_note
+from vocsrc.ui.widgets import chart_with_downloads, freshness_note, money_short
 
 filters = current_filters()
 st.title("Customer base")
@@ -26,8 +26,8 @@ cols = st.columns(5)
 cols[0].metric("Active customers", f"{int(t['active']):,}", help=f"as of {cb.window.as_of}")
 cols[1].metric("Joined", f"{int(t['joined']):,}", help="joined in the period")
 cols[2].metric("Lost", f"{int(t['lost']):,}", help=f"churn {t['churn_rate']:.1%} of the period's customers")
-cols[3].metric("Revenue, last 12 months", f"£{t['revenue_active']:,.0f}",
-               help=f"£{t['revenue_active'] / max(t['active'], 1):,.0f} per active customer")
+cols[3].metric("Revenue, last 12 months", money_short(t["revenue_active"]),
+               help=f"£{t['revenue_active']:,.0f}; £{t['revenue_active'] / max(t['active'], 1):,.0f} per active customer")
 cols[4].metric("Heard from", f"{t['heard_share']:.0%}" if t["heard_share"] is not None else "–",
                help=f"{int(t['heard_active']):,} active customers gave any feedback in the period")
 st.caption(f"n = {int(t['customers']):,} customers (active at the start of the period or joining in it) · {period} · "

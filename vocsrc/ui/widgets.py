@@ -42,3 +42,11 @@ def verbatim_list(frame) -> None:
         before, evidence, after, meta = display_parts(row)
         body = escape_markdown(before) + (f"**{escape_markdown(evidence)}**" if evidence else "") + escape_markdown(after)
         st.markdown(f"> {body}\n\n<small>{escape_markdown(meta)}</small>", unsafe_allow_html=True)
+
+
+def money_short(value: float, symbol: str = "£") -> str:
+    """£19.5m rather than £19,538,210: a metric tile has room for four or five characters."""
+    for size, unit in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{symbol}{value / size:.1f}{unit}"
+    return f"{symbol}{value:,.0f}"
