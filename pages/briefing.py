@@ -3,12 +3,15 @@ actions log, download it as HTML, PDF, PowerPoint or Markdown."""
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
 from vocsrc.briefing.periods import parse_period, recent_periods
 from vocsrc.privacy import escape_markdown as esc
 from vocsrc.ui.briefing import actions_editor, download_buttons, figure_caption, get_pack, verbatims
 from vocsrc.ui.data import query
 from vocsrc.ui.widgets import chart_with_downloads
+
+ensure_navigation()
 
 st.title("Briefing")
 st.write("A pack for a customer advocate to take to their team: what customers said about one function "

@@ -3,6 +3,7 @@ closing against deadlines, taxonomy health, promises kept, and the view across s
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc.charts import complaints as cc
 from vocsrc.complaints import crosssource, promises, queries, signals, summary
 from vocsrc.config import MIN_N_SHARE
@@ -10,6 +11,8 @@ from vocsrc.stats import footnote
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note
+
+ensure_navigation()
 
 # Every figure here is about complaints, so the sidebar's kind filter does not apply.
 filters = current_filters().with_(kind=())

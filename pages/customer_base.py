@@ -3,6 +3,7 @@ who was heard from, and how experience goes with value and leaving."""
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc.charts import customers as charts
 from vocsrc.customer_base import figures, lists, present
 from vocsrc.customer_base.value import what_if_passives_promoted
@@ -10,6 +11,8 @@ from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import period_picker
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note, money_short
+
+ensure_navigation()
 
 filters = current_filters()
 st.title("Customer base")

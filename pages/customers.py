@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import customers
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import metric_picker
 from vocsrc.ui.widgets import freshness_note
+
+ensure_navigation()
 
 filters = current_filters()
 st.title("Customers")

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
 from vocsrc.ui.data import query
 from vocsrc.ui.importer import choose_mapping, run_import, save_mapping_form, save_upload
+
+ensure_navigation()
 
 st.title("Data")
 st.write("Import survey, review and complaint exports: CSV (any delimiter; UTF-8, UTF-16, cp1252), "

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import method
 from vocsrc.errors import VocError
 from vocsrc.themes.user_bank import user_bank_path
 from vocsrc.ui.data import query
 from vocsrc.ui.discovery import bank_or_stop
+
+ensure_navigation()
 
 st.title("Method")
 st.write("How the app turns comments into sentiment and themes, and how far to trust the result.")

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import charts, queries
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note
+
+ensure_navigation()
 
 filters = current_filters()
 st.title("Overview")

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import charts, middle
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import period_picker, text_score_note
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note, verbatim_list
+
+ensure_navigation()
 
 filters = current_filters()
 st.title("Score versus text")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import charts, segments
 from vocsrc.filters import DIMENSIONS
 from vocsrc.ui.data import query
@@ -9,6 +10,8 @@ from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import metric_picker, period_picker
 from vocsrc.ui.tables import segment_columns
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note
+
+ensure_navigation()
 
 filters = current_filters()
 st.title("Segments")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
 from vocsrc.config import MIN_N_SHARE
 from vocsrc.charts.themes import impact_chart, theme_heatmap
@@ -12,6 +13,8 @@ from vocsrc.ui.discovery import bank_or_stop, discovery_section
 from vocsrc.ui.filters import current_filters, period_label
 from vocsrc.ui.pickers import text_score_note
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note, verbatim_list
+
+ensure_navigation()
 
 filters = current_filters()
 bank = bank_or_stop()
