@@ -14,9 +14,6 @@ import pandas as pd
 from vocsrc.charts.style import LABEL_FONT, NEGATIVE, POSITIVE, finish
 
 THIN = "#E4E4E4"  # cells whose share rests on too few comments
-# Fit the width only: under Streamlit's stretch, 'fit' also squeezes the plot's height
-# to make room for the legend and the caption, and the rows end up on top of each other.
-KEEP_SIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 # value column -> (legend title, number format, colour range from empty to full)
 VALUES = {
@@ -60,19 +57,19 @@ def theme_heatmap(frame: pd.DataFrame, caption: str, value: str = "mentions", ti
         # a thin cell is grey, not a pale colour that would read as a low value
         color=alt.condition("datum.faded", alt.value(THIN), alt.Color(
             f"{value}:Q", title=legend, scale=alt.Scale(domain=[0, top], range=colours, interpolate="rgb"),
-            legend=alt.Legend(format=fmt, orient="bottom", gradientLength=240))),
+            legend=alt.Legend(format=fmt, orient="bottom", gradientLength=240, titleLimit=320))),
     )
     text = base.mark_text(fontSize=LABEL_FONT - 1).encode(
         x=x, y=y, text="cell_text:N", tooltip=tooltip,
         color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")),
     )
     width = max(260, min(60 * len(groups), 900))
-    chart = alt.layer(cells, text).properties(width=width, height=max(120, 28 * len(order)), autosize=KEEP_SIZE)
+    chart = alt.layer(cells, text).properties(width=width, height=max(120, 28 * len(order)))
     return finish(chart, title, caption)
 
 
 def impact_chart(frame: pd.DataFrame, caption: str, title: str = "What each theme does to NPS") -> alt.TopLevelMixin:
-    """``vocsrc.charts.theme_impact`` (points, intervals, faded when within noise) at its own size."""
+    """``vocsrc.charts.theme_impact`` (bars, intervals, faded when within noise), labels right of the plot."""
     from vocsrc.charts.impact import theme_impact
 
     chart = theme_impact(frame, caption, title=title)
@@ -81,4 +78,4 @@ def impact_chart(frame: pd.DataFrame, caption: str, title: str = "What each them
     for layer in chart.layer:
         if layer.mark == "text" or getattr(layer.mark, "type", None) == "text":
             layer.encoding.x = alt.value("width")
-    return chart.properties(autosize=KEEP_SIZE)
+    return chart
