@@ -32,7 +32,7 @@ def test_page_renders_every_section(store):
     at = open_page(PAGE)
     assert at.title[0].value == "Customer base"
     assert int(metric_value(at, "Active customers").replace(",", "")) > 1000
-    subheaders = [s.value for s in at.subheader]
+    subheaders = [s.value for s in at.main.subheader]
     assert subheaders == ["Do the customers we hear from look like the base?", "Experience and value",
                           "Loyalty and tenure"]
     captions = " ".join(c.value for c in at.caption)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from vocsrc.customer_base import queries
 from vocsrc.customer_base.kaplan_meier import SurvivalStep, kaplan_meier
+from vocsrc.customer_base.summary import summary_cursor
 from vocsrc.customer_base.value import ValueAtStake, churn_table, value_at_stake
 from vocsrc.filters import Filters
 
@@ -43,13 +44,21 @@ def _ordered(frame: pd.DataFrame, order: tuple[str, ...]) -> pd.DataFrame:
 
 def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "quarter") -> CustomerBase:
     """The page's figures: totals, bands, tenure, periods, respondents against the base, survival."""
+    cur = summary_cursor(con)
+    try:
+        return _customer_base(cur, filters, grain)
+    finally:
+        cur.close()
+
+
+def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> CustomerBase:
     win = queries.build_population(con, filters)
     if win is None:
         return CustomerBase(window=None)
-    everyone = churn_table(queries.by_group(con, "all"))
-    if everyone.empty:
+    everyone, by_band, by_tenure = (churn_table(f) for f in queries.everyone_band_tenure(con))
+    if everyone.empty or not everyone["customers"].iloc[0]:
         return CustomerBase(window=win, unmatched=queries.unmatched(con, filters, win))
-    by_band = _ordered(churn_table(queries.by_group(con, "band")), queries.BANDS)
+    by_band = _ordered(by_band, queries.BANDS)
     counts = queries.survival_counts(con, win)
     survival = {}
     for band in queries.BANDS[:3]:
@@ -60,7 +69,7 @@ def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str =
         window=win,
         totals=_clean(everyone.iloc[0].to_dict()),
         by_band=by_band,
-        by_tenure=_ordered(churn_table(queries.by_group(con, "tenure")), queries.TENURE_BANDS),
+        by_tenure=_ordered(by_tenure, queries.TENURE_BANDS),
         periods=queries.joins_and_leavers(con, filters, win, grain),
         respondents=queries.respondents_against_base(con),
         survival=survival,
@@ -76,6 +85,14 @@ def _clean(row: dict) -> dict:
 
 def customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None = None) -> list[dict]:
     """The CLI's rows: one object per group, fractions 0-1, None where the data cannot tell."""
+    cur = summary_cursor(con)
+    try:
+        return _customers_json(cur, filters, by)
+    finally:
+        cur.close()
+
+
+def _customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None) -> list[dict]:
     win = queries.build_population(con, filters)
     if win is None:
         return []

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from vocsrc.customer_base.queries import LONG_STANDING_YEARS, feedback_condition, window
-from vocsrc.customer_base.summary import attach_summary
+from vocsrc.customer_base.summary import ALIAS, summary_cursor
 from vocsrc.filters import Filters
 from vocsrc.privacy import neutralise_cell, neutralise_formulas, redact
 
@@ -27,54 +27,69 @@ _BAD_SQL = """(f.kind = 'complaint' OR f.nps <= 6 OR f.csat <= 2 OR f.stars <= 2
                OR f.cx_label = 'negative')"""
 
 
-def _recent(con: duckdb.DuckDBPyConnection, filters: Filters, days: int) -> tuple[str, list, dt.date] | None:
-    win = window(con, filters)
+def _recent(cur: duckdb.DuckDBPyConnection, filters: Filters, days: int) -> tuple[list, dt.date] | None:
+    win = window(cur, filters)
     if win is None:
         return None
-    dims, params = feedback_condition(filters, alias="f")
     since = dt.datetime.combine(win.as_of - dt.timedelta(days=days - 1), dt.time())
     until = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
-    return f"f.received_at >= ? AND f.received_at < ? AND {dims}", [since, until, *params], win.as_of
+    return [since, until], win.as_of
 
 
 def contact_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
                  min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing with a bad experience in the last ``days``
     before 'as of': a low score on any scale, a complaint or negative text. Latest one shown."""
-    return _long_standing(con, filters, days, min_years, _BAD_SQL, "bad_experiences")
+    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences")
 
 
 def thank_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
                min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing whose latest NPS answer in the last ``days``
     was 9-10."""
-    frame = _long_standing(con, filters, days, min_years, "f.nps IS NOT NULL", "nps_answers")
+    frame = _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers")
     return frame[frame["what"].isin(["NPS 9", "NPS 10"])].reset_index(drop=True)
 
 
-def _long_standing(con, filters, days, min_years, condition, count_name) -> pd.DataFrame:
-    recent = _recent(con, filters, days)
-    if recent is None:
-        return pd.DataFrame()
-    where, params, as_of = recent
-    cb = attach_summary(con)
-    return con.execute(
-        f"""WITH hits AS (
-                SELECT f.customer_id, f.received_at, {_WHAT_SQL} AS what, f.function, f.source, f.text
-                FROM feedback_scored f WHERE {where} AND f.customer_id IS NOT NULL AND {condition}),
-            latest AS (
-                SELECT customer_id, count(*) AS {count_name}, arg_max(what, received_at) AS what,
-                       max(received_at)::DATE AS latest_on, arg_max(function, received_at) AS function,
-                       arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment
-                FROM hits GROUP BY customer_id)
-            SELECT p.customer_id, p.segment, p.region, p.joined_at,
-                   round(date_diff('day', p.joined_at, ?::DATE) / 365.25, 1) AS tenure_years,
-                   p.revenue_12m, l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment
-            FROM latest l JOIN {cb}.people p USING (customer_id)
-            WHERE date_diff('day', p.joined_at, ?::DATE) / 365.25 >= ?
-              AND (p.left_at IS NULL OR p.left_at > ?::DATE)
-            ORDER BY tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id""",
-        [*params, as_of, as_of, min_years, as_of]).df()
+def _long_standing(con, filters, days, min_years, table, flag, condition, count_name) -> pd.DataFrame:
+    # Who qualifies comes from the summary (integer keys, no text); only their rows are then
+    # read from the store for what they said, so the ten-million-row table is never joined.
+    cur = summary_cursor(con)
+    try:
+        recent = _recent(cur, filters, days)
+        if recent is None:
+            return pd.DataFrame()
+        (since, until), as_of = recent
+        dims, params = feedback_condition(filters, alias="f")
+        people = cur.execute(
+            f"""SELECT p.customer_id, p.segment, p.region, p.joined_at,
+                       round(date_diff('day', p.joined_at, ?::DATE) / 365.25, 1) AS tenure_years, p.revenue_12m
+                FROM {ALIAS}.people p
+                WHERE date_diff('day', p.joined_at, ?::DATE) / 365.25 >= ? AND (p.left_at IS NULL OR p.left_at > ?::DATE)
+                  AND ck IN (SELECT ck FROM {ALIAS}.{table} f
+                             WHERE {flag} AND f.received_at >= ? AND f.received_at < ? AND {dims})""",
+            [as_of, as_of, min_years, as_of, since, until, *params]).df()
+    finally:
+        cur.close()
+    con.register("cb_people", people)
+    try:
+        return con.execute(
+            f"""WITH hits AS (
+                    SELECT f.customer_id, f.received_at, {_WHAT_SQL} AS what, f.function, f.source, f.text
+                    FROM feedback_scored f SEMI JOIN cb_people p ON p.customer_id = f.customer_id
+                    WHERE f.received_at >= ? AND f.received_at < ? AND {dims} AND {condition}),
+                latest AS (
+                    SELECT customer_id, count(*) AS {count_name}, arg_max(what, received_at) AS what,
+                           max(received_at)::DATE AS latest_on, arg_max(function, received_at) AS function,
+                           arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment
+                    FROM hits GROUP BY customer_id)
+                SELECT p.customer_id, p.segment, p.region, p.joined_at, p.tenure_years, p.revenue_12m,
+                       l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment
+                FROM latest l JOIN cb_people p USING (customer_id)
+                ORDER BY p.tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id""",
+            [since, until, *params]).df()
+    finally:
+        con.unregister("cb_people")
 
 
 def suppression_list(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int) -> pd.DataFrame:

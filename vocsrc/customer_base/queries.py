@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from vocsrc.customer_base.summary import attach_summary
+from vocsrc.customer_base.summary import ALIAS
 from vocsrc.filters import Filters
 
 BANDS = ("promoter", "passive", "detractor", "unheard")
@@ -49,9 +49,10 @@ class Window:
         return f"{self.start} to {self.as_of}"
 
 
-def window(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
-    """The filter's dates, else the span of the feedback; None for a store with no feedback."""
-    lo, hi = con.execute("SELECT min(received_at)::DATE, max(received_at)::DATE FROM feedback").fetchone()
+def window(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
+    """The filter's dates, else the span of the feedback; None for a store with no feedback.
+    ``cur`` is a summary cursor (see summary.summary_cursor), as for every function here."""
+    lo, hi = cur.execute(f"SELECT first_feedback, last_feedback FROM {ALIAS}.meta").fetchall()[0]
     if lo is None and not (filters.date_from and filters.date_to):
         return None
     start = filters.date_from or lo
@@ -66,68 +67,77 @@ def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
     return filters.with_(date_from=None, date_to=None).where(alias, date_column="received_at")
 
 
-def build_population(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
+def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Window | None:
     """(Re)create the temp table ``cb_population`` for these filters; return its window."""
-    win = window(con, filters)
+    win = window(cur, filters)
     if win is None:
         return None
-    cb = attach_summary(con)
+    cb = ALIAS
     dims, dim_params = feedback_condition(filters)
     end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
     begin = dt.datetime.combine(win.start, dt.time())
-    if dim_params:
-        # A subset of answers: the precomputed 'next answer' does not hold, so group by customer.
-        latest = f"""SELECT ck, arg_max(nps, received_at) AS nps, max(received_at) AS nps_at
-                     FROM {cb}.nps a WHERE received_at < ? AND {dims} GROUP BY ck"""
-        heard = f"""SELECT DISTINCT ck FROM {cb}.contacts a
-                    WHERE received_at >= ? AND received_at < ? AND {dims}"""
-        latest_params, heard_params = [end, *dim_params], [begin, end, *dim_params]
-    else:
-        # The row in force at E is each customer's latest before E (and before leaving).
-        latest = f"""SELECT ck, nps, received_at AS nps_at FROM {cb}.nps
-                     WHERE received_at < ? AND next_at >= ?"""
-        heard = f"""SELECT ck FROM {cb}.contacts
-                    WHERE received_at >= ? AND received_at < ? AND next_at >= ?"""
-        latest_params, heard_params = [end, end], [begin, end, end]
     region, region_params = "", []
     if filters.region:  # region is a customer attribute too: the base is that region's customers
         region = f"AND p.region IN ({', '.join('?' for _ in filters.region)})"
         region_params = list(filters.region)
-    con.execute(
+    facts = """(p.left_at IS NULL OR p.left_at > ?::DATE) AS active,
+               coalesce(p.left_at BETWEEN ?::DATE AND ?::DATE, false) AS lost,
+               coalesce(p.joined_at >= ?::DATE, false) AS joined,
+               date_diff('day', p.joined_at, ?::DATE) / 365.25 AS tenure_years"""
+    facts_params = [win.as_of, win.start, win.as_of, win.start, win.as_of]
+    in_population = "coalesce(p.joined_at <= ?::DATE, true) AND (p.left_at IS NULL OR p.left_at >= ?::DATE)"
+    population_params = [win.as_of, win.start, *region_params]
+    band = """CASE WHEN {nps} IS NULL THEN 3 WHEN {nps} >= 9 THEN 0 WHEN {nps} >= 7 THEN 1 ELSE 2 END::UTINYINT"""
+    if dim_params:
+        # A subset of answers: the precomputed stretches do not hold, so group by customer.
+        sql = f"""WITH latest AS (
+                      SELECT ck, arg_max(nps, received_at) AS nps, max(received_at) AS nps_at
+                      FROM {cb}.nps a WHERE received_at < ? AND {dims} GROUP BY ck),
+                  heard AS (
+                      SELECT DISTINCT ck FROM {cb}.contacts a
+                      WHERE received_at >= ? AND received_at < ? AND {dims})
+                  SELECT p.ck, p.segment, p.region, p.left_at, coalesce(p.revenue_12m, 0) AS revenue, {facts},
+                         l.nps_at::DATE AS nps_on, {band.format(nps="l.nps")} AS band_code,
+                         h.ck IS NOT NULL AS heard
+                  FROM {cb}.people p LEFT JOIN latest l USING (ck) LEFT JOIN heard h USING (ck)
+                  WHERE {in_population} {region}"""
+        params = [end, *dim_params, begin, end, *dim_params, *facts_params, *population_params]
+    else:
+        # The stretch in force at E holds each customer's latest answer before E (and before leaving).
+        sql = f"""SELECT p.ck, p.segment, p.region, p.left_at, p.revenue, {facts},
+                         CASE WHEN p.nps IS NOT NULL THEN p.received_at::DATE END AS nps_on,
+                         {band.format(nps="p.nps")} AS band_code,
+                         -- only a stretch running past E needs its contacts looked at one by one
+                         CASE WHEN p.last_contact IS NULL OR p.last_contact < ?
+                              THEN coalesce(greatest(p.prev_contact, p.last_contact) >= ?, false)
+                              ELSE coalesce(p.prev_contact >= ?, false)
+                                   OR len(list_filter(p.contacts, lambda c: c >= ? AND c < ?)) > 0 END AS heard
+                  FROM {cb}.timeline p
+                  WHERE p.received_at < ? AND p.next_at >= ? AND {in_population} {region}"""
+        params = [*facts_params, end, begin, begin, begin, end, end, end, *population_params]
+    cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE cb_population AS
-            WITH latest AS ({latest}), heard AS ({heard}),
-            base AS (
-                SELECT p.ck, p.segment, p.region, p.left_at, coalesce(p.revenue_12m, 0) AS revenue,
-                       (p.left_at IS NULL OR p.left_at > ?::DATE) AS active,
-                       coalesce(p.left_at BETWEEN ?::DATE AND ?::DATE, false) AS lost,
-                       coalesce(p.joined_at >= ?::DATE, false) AS joined,
-                       l.nps_at::DATE AS nps_on,
-                       CASE WHEN l.nps IS NULL THEN 3 WHEN l.nps >= 9 THEN 0 WHEN l.nps >= 7 THEN 1 ELSE 2 END::UTINYINT
-                           AS band_code,
-                       h.ck IS NOT NULL AS heard,
-                       date_diff('day', p.joined_at, ?::DATE) / 365.25 AS tenure_years
-                FROM {cb}.people p LEFT JOIN latest l USING (ck) LEFT JOIN heard h USING (ck)
-                WHERE coalesce(p.joined_at <= ?::DATE, true) AND (p.left_at IS NULL OR p.left_at >= ?::DATE)
-                      {region})
-            SELECT * EXCLUDE (tenure_years), tenure_years, {_TENURE_SQL}::UTINYINT AS tenure_code FROM base""",
-        [*latest_params, *heard_params, win.as_of, win.start, win.as_of, win.start, win.as_of,
-         win.as_of, win.start, *region_params])
+            SELECT * EXCLUDE (tenure_years), tenure_years, {_TENURE_SQL}::UTINYINT AS tenure_code
+            FROM ({sql})""", params)
     return win
 
 
-def by_group(con: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
-    """Per group of ``cb_population``: customers, active, joined, lost, revenue, heard, promoters."""
-    if by not in GROUPS:
-        raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
-    frame = con.execute(
-        f"""SELECT {GROUPS[by]} AS "group", count(*) AS customers,
+_MEASURES = """count(*) AS customers,
                    count(*) FILTER (WHERE active) AS active, count(*) FILTER (WHERE joined) AS joined,
                    count(*) FILTER (WHERE lost) AS lost,
                    sum(revenue) AS revenue, coalesce(sum(revenue) FILTER (WHERE active), 0) AS revenue_active,
                    count(*) FILTER (WHERE active AND heard) AS heard_active,
                    count(*) FILTER (WHERE band_code < 3) AS with_nps,
                    count(*) FILTER (WHERE band_code = 0) AS promoters,
-                   count(*) FILTER (WHERE band_code = 1) AS passives
+                   count(*) FILTER (WHERE band_code = 1) AS passives"""
+
+
+def by_group(cur: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
+    """Per group of ``cb_population``: customers, active, joined, lost, revenue, heard, promoters."""
+    if by not in GROUPS:
+        raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
+    frame = cur.execute(
+        f"""SELECT {GROUPS[by]} AS "group", {_MEASURES}
             FROM cb_population GROUP BY ALL ORDER BY 1""").df()
     labels = {"band": BANDS, "tenure": TENURE_BANDS}.get(by)
     if labels:  # codes come back in label order, since the frame is sorted by code
@@ -135,17 +145,32 @@ def by_group(con: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
     return frame
 
 
-def joins_and_leavers(con: duckdb.DuckDBPyConnection, filters: Filters, win: Window,
+def everyone_band_tenure(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``by_group`` for 'all', 'band' and 'tenure' in one pass over the population."""
+    frame = cur.execute(
+        f"""SELECT grouping(band_code) AS gb, grouping(tenure_code) AS gt, band_code, tenure_code, {_MEASURES}
+            FROM cb_population GROUP BY GROUPING SETS ((), (band_code), (tenure_code))
+            ORDER BY band_code, tenure_code""").df()
+    everyone = frame[(frame["gb"] == 1) & (frame["gt"] == 1)].assign(group="all")
+    band = frame[(frame["gb"] == 0) & (frame["gt"] == 1)]
+    band = band.assign(group=[BANDS[int(c)] for c in band["band_code"]])
+    tenure = frame[(frame["gb"] == 1) & (frame["gt"] == 0)]
+    tenure = tenure.assign(group=[TENURE_BANDS[int(c)] for c in tenure["tenure_code"]])
+    tidy = ["group", *[c for c in frame.columns if c not in ("gb", "gt", "band_code", "tenure_code")]]
+    return tuple(f[tidy].reset_index(drop=True) for f in (everyone, band, tenure))
+
+
+def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window,
                       grain: str = "month") -> pd.DataFrame:
     """Per period: customers at its end, joined in it and lost in it (from the customer file)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    cb = attach_summary(con)
+    cb = ALIAS
     region, params = "true", []
     if filters.region:
         region = f"region IN ({', '.join('?' for _ in filters.region)})"
         params = list(filters.region)
-    frame = con.execute(
+    frame = cur.execute(
         f"""SELECT day, sum(joined) AS joined, sum(lost) AS lost FROM {cb}.flows
             WHERE {region} AND day <= ? GROUP BY day ORDER BY day""", [*params, win.as_of]).df()
     freq = "M" if grain == "month" else "Q"
@@ -161,13 +186,16 @@ def joins_and_leavers(con: duckdb.DuckDBPyConnection, filters: Filters, win: Win
     return out.rename_axis("period").reset_index()
 
 
-def respondents_against_base(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Active customers heard from in the period against all active customers: value and tenure."""
-    frame = con.execute(
+def respondents_against_base(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Active customers heard from in the period against all active customers: value and tenure.
+    Medians come from a reservoir sample of 8,192 customers per group (exact below that): close
+    enough to compare groups, where exact ones sort a million rows on every filter change."""
+    frame = cur.execute(
         f"""SELECT CASE WHEN grouping(heard) = 1 THEN 'All active customers'
                         WHEN heard THEN 'Heard from in the period' ELSE 'Not heard from' END AS "group",
                    count(*) AS customers, avg(revenue) AS mean_revenue,
-                   median(revenue) AS median_revenue, median(tenure_years) AS median_tenure_years,
+                   reservoir_quantile(revenue, 0.5) AS median_revenue,
+                   reservoir_quantile(tenure_years, 0.5) AS median_tenure_years,
                    avg((tenure_years >= {LONG_STANDING_YEARS})::INT) AS long_standing_share
             FROM cb_population WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
     order = {"Heard from in the period": 0, "Not heard from": 1, "All active customers": 2}
@@ -176,10 +204,10 @@ def respondents_against_base(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
-def survival_counts(con: duckdb.DuckDBPyConnection, win: Window) -> pd.DataFrame:
+def survival_counts(cur: duckdb.DuckDBPyConnection, win: Window) -> pd.DataFrame:
     """Grouped (band, days, left) counts for Kaplan-Meier: customers whose latest answer is in
     the period, from that answer to leaving (event) or to 'as of' (still a customer)."""
-    frame = con.execute(
+    frame = cur.execute(
         """SELECT band_code, date_diff('day', nps_on, CASE WHEN lost THEN left_at ELSE ?::DATE END) AS days,
                   lost AS left_, count(*) AS n
            FROM cb_population
@@ -189,9 +217,9 @@ def survival_counts(con: duckdb.DuckDBPyConnection, win: Window) -> pd.DataFrame
     return frame
 
 
-def tenure_by_band(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def tenure_by_band(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Active customers per tenure band and experience band, with each tenure band's total."""
-    frame = con.execute(
+    frame = cur.execute(
         """SELECT tenure_code, band_code, count(*) AS customers, sum(revenue) AS revenue
            FROM cb_population WHERE active GROUP BY ALL ORDER BY 1, 2""").df()
     frame["tenure_customers"] = frame.groupby("tenure_code")["customers"].transform("sum")
@@ -201,16 +229,16 @@ def tenure_by_band(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
-def unmatched(con: duckdb.DuckDBPyConnection, filters: Filters, win: Window) -> dict:
+def unmatched(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window) -> dict:
     """Feedback whose customer id is not in the customer file: counted, never dropped."""
-    cb = attach_summary(con)
+    cb = ALIAS
     dims, params = feedback_condition(filters)
     begin = dt.datetime.combine(win.start, dt.time())
     end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
-    rows, ids = con.execute(
+    rows, ids = cur.execute(
         f"""SELECT count(*), count(DISTINCT customer_id) FROM {cb}.unmatched a
-            WHERE received_at >= ? AND received_at < ? AND {dims}""", [begin, end, *params]).fetchone()
-    no_id, customers = con.execute(
-        f"SELECT (SELECT feedback_without_id FROM {cb}.meta), (SELECT count(*) FROM {cb}.people)").fetchone()
+            WHERE received_at >= ? AND received_at < ? AND {dims}""", [begin, end, *params]).fetchall()[0]
+    no_id, customers = cur.execute(
+        f"SELECT (SELECT feedback_without_id FROM {cb}.meta), (SELECT count(*) FROM {cb}.people)").fetchall()[0]
     return {"unmatched_rows": int(rows), "unmatched_ids": int(ids), "rows_without_id_in_store": int(no_id),
             "customers_on_file": int(customers)}

@@ -8,7 +8,8 @@ customer, so a filter change costs one scan and one integer group-by.
 
 It is a separate DuckDB file (the store itself is opened read-only by the pages),
 named by a fingerprint of the store's contents, built once and swapped in
-atomically; readers ATTACH it read-only. Stale files are removed after a build.
+atomically; each process keeps it open read-only (see ``summary_cursor``). Stale files are
+removed after a build.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import duckdb
 ALIAS = "voc_customer_base"
 DIMS = "kind, source, function, channel, product, region"  # the filterable columns (filters.DIMENSIONS)
 _BUILD_LOCK = threading.Lock()
+_SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
+_KEEP_OPEN = 2
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -37,13 +40,13 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute(
         """SELECT (SELECT count(*) FROM feedback), (SELECT count(*) FROM customer_versions),
                   (SELECT coalesce(max(import_id), 0) FROM imports),
-                  (SELECT max(coalesce(finished_at, started_at))::VARCHAR FROM imports)""").fetchone()
+                  (SELECT max(coalesce(finished_at, started_at))::VARCHAR FROM imports)""").fetchall()[0]
     return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
 
 
 def _store_path(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return row[0] if row and row[0] else None
+    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return rows[0][0] if rows and rows[0][0] else None
 
 
 def _cache_dir(store: str | None) -> Path:
@@ -64,20 +67,27 @@ def _cache_dir(store: str | None) -> Path:
     return folder
 
 
-def attach_summary(con: duckdb.DuckDBPyConnection) -> str:
-    """ATTACH the summary for the store's current contents (building it if needed); return its alias."""
+def summary_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of its own (temp tables included) on the summary of the store's current contents.
+
+    The summary is opened once per process and kept open: a page opens the store for each
+    rerun, and a fresh DuckDB instance starts with a cold buffer pool, which at ten million
+    rows costs more than the figures themselves. Keeping it open is safe because a summary
+    file never changes (new contents make a new file), and it holds no lock on the store.
+    """
     path = _cache_dir(_store_path(con)) / f"customer_base-{fingerprint(con)}.duckdb"
-    attached = dict(con.execute("SELECT database_name, path FROM duckdb_databases()").fetchall())
-    if attached.get(ALIAS) == str(path):
-        return ALIAS
-    if ALIAS in attached:
-        con.execute(f"DETACH {ALIAS}")
-    if not path.exists():
-        with _BUILD_LOCK:
+    with _BUILD_LOCK:
+        shared = _SHARED.get(str(path))
+        if shared is None:
             if not path.exists():
                 _build(con, path)
-    con.execute(f"ATTACH '{_quoted(path)}' AS {ALIAS} (READ_ONLY)")
-    return ALIAS
+            shared = duckdb.connect()
+            shared.execute(f"ATTACH '{_quoted(path)}' AS {ALIAS} (READ_ONLY)")
+            _SHARED[str(path)] = shared
+            # Keep the previous version open a little longer: another rerun may still be using it.
+            while len(_SHARED) > _KEEP_OPEN:
+                _SHARED.pop(next(iter(_SHARED))).close()
+        return shared.cursor()
 
 
 def _quoted(path: Path) -> str:
@@ -128,6 +138,33 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                        coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
                                 'infinity'::TIMESTAMP) AS next_at
                 FROM linked WHERE ck IS NOT NULL ORDER BY ck, received_at""")
+        # One row per customer and stretch between NPS answers (a first row from '-infinity' for
+        # the time before any answer), carrying the customer's facts and the contacts made in the
+        # stretch. Exactly one row per customer is in force at any E, so the unfiltered page needs
+        # one scan and no join: a million-row join costs more than everything else put together.
+        builder.execute(
+            """CREATE TEMP TABLE stretches AS
+               SELECT ck, received_at, nps, next_at FROM out.nps
+               UNION ALL
+               SELECT p.ck, '-infinity'::TIMESTAMP, NULL::UTINYINT,
+                      coalesce((SELECT min(n.received_at) FROM out.nps n WHERE n.ck = p.ck), 'infinity'::TIMESTAMP)
+               FROM out.people p""")
+        builder.execute(
+            """CREATE TEMP TABLE stretch_contacts AS
+               SELECT s.ck, s.received_at, list(c.received_at ORDER BY c.received_at) AS contacts,
+                      max(c.received_at) AS last_contact
+               FROM out.contacts c ASOF JOIN stretches s ON c.ck = s.ck AND c.received_at >= s.received_at
+               GROUP BY ALL""")
+        builder.execute(
+            """CREATE TABLE out.timeline AS
+               SELECT s.ck, s.received_at, s.next_at, s.nps, p.joined_at, p.left_at, p.segment, p.region,
+                      coalesce(p.revenue_12m, 0) AS revenue,
+                      max(sc.last_contact) OVER (PARTITION BY s.ck ORDER BY s.received_at
+                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_contact,
+                      sc.last_contact, sc.contacts
+               FROM stretches s JOIN out.people p USING (ck)
+               LEFT JOIN stretch_contacts sc ON sc.ck = s.ck AND sc.received_at = s.received_at
+               ORDER BY s.ck, s.received_at""")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
         builder.execute(f"""CREATE TABLE out.unmatched AS SELECT customer_id, received_at, {DIMS}
                             FROM linked WHERE ck IS NULL""")
@@ -138,8 +175,11 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                    SELECT coalesce(joined_at, DATE '1900-01-01') AS day, region, 1 AS joined, 0 AS lost FROM out.people
                    UNION ALL SELECT left_at, region, 0, 1 FROM out.people WHERE left_at IS NOT NULL)
                GROUP BY ALL ORDER BY day""")
-        no_id = con.execute("SELECT count(*) FROM feedback WHERE customer_id IS NULL").fetchone()[0]
-        builder.execute("CREATE TABLE out.meta AS SELECT ?::BIGINT AS feedback_without_id", [no_id])
+        no_id, first, last = con.execute(
+            "SELECT count(*) FILTER (WHERE customer_id IS NULL), min(received_at)::DATE, max(received_at)::DATE "
+            "FROM feedback").fetchall()[0]
+        builder.execute("CREATE TABLE out.meta AS SELECT ?::BIGINT AS feedback_without_id, ?::DATE AS first_feedback, "
+                        "?::DATE AS last_feedback", [no_id, first, last])
         builder.execute("DETACH out")
     finally:
         builder.close()
