@@ -1,8 +1,8 @@
 """Page tests run the real app (AppTest) on a small demo store built once per session.
 
-AppTest reruns only the page script after the first run of a multipage app, so
-the sidebar filters (drawn by app.py) are chosen through session state before
-the first run, and each filter set gets its own AppTest.
+Filters are chosen through session state before the first run, and each filter
+set gets its own AppTest: that is how a user arrives at a page with a selection,
+and it keeps each test independent of widget order in the sidebar.
 """
 
 from __future__ import annotations

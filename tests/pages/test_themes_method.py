@@ -37,7 +37,7 @@ def test_drill_down_shows_as_many_positive_as_negative_verbatims(store, monkeypa
     quotes = [m.value for m in at.markdown if m.value.startswith("> ")]
     assert len(quotes) == 8  # four negative, four positive
     assert sum("**" in q for q in quotes) >= 6  # evidence sentences highlighted
-    assert [s.value for s in at.subheader][-2:] == ["Negative", "Positive"]
+    assert [s.value for s in at.main.subheader][-2:] == ["Negative", "Positive"]
 
 
 def test_adopting_a_candidate_writes_the_user_bank_and_tags_after_rescore(store, monkeypatch, tmp_path):
