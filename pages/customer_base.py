@@ -23,6 +23,8 @@ grain = period_picker("cb_grain")
 cb = query(figures.customer_base, filters, grain)
 if cb.window is None or cb.empty:
     st.info("No customers match these filters. Import a customer file (Data page, preset 'crm') to see this page.")
+    if cb.unmatched:
+        st.caption(present.unmatched_words(cb))
     st.stop()
 t, period = cb.totals, present.period_words(cb)
 cols = st.columns(5)

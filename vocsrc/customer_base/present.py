@@ -79,6 +79,10 @@ def unmatched_words(cb: CustomerBase) -> str:
     u = cb.unmatched
     if not u:
         return ""
+    if not u["unmatched_rows"]:
+        return (f"Every feedback row with a customer id in the period matches the customer file "
+                f"({u['customers_on_file']:,} customers). {u['rows_without_id_in_store']:,} rows in the store carry "
+                "no customer id at all.")
     return (f"{u['unmatched_rows']:,} feedback rows in the period ({u['unmatched_ids']:,} customer ids) have an id "
             f"that is not in the customer file ({u['customers_on_file']:,} customers); they are counted in the "
             f"feedback pages but cannot be placed here. {u['rows_without_id_in_store']:,} rows in the store carry "
