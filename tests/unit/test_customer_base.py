@@ -244,3 +244,15 @@ def test_demo_precomputed_path_equals_the_group_by_path(demo):
 def _rounded(rows: list[dict]) -> list[dict]:
     # Sums of revenue may add up in a different order on the two paths.
     return [{k: round(v, 6) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+
+
+def test_briefing_section_on_the_tiny_store(tiny):
+    from vocsrc.customer_base import briefing_section
+
+    con = duckdb.connect(str(tiny), read_only=True)
+    section = briefing_section(con, PERIOD)
+    con.close()
+    assert section.available and section.as_of == dt.date(2026, 6, 30)
+    assert [b.band for b in section.bands] == ["promoter", "passive", "detractor", "unheard"]
+    assert (section.heard_customers, section.active_customers, section.value_at_stake) == (3, 4, 300.0)
+    assert "not a promise of cause" in section.caveat and section.footnote.startswith("n = 6")
