@@ -15,3 +15,25 @@ EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 def external() -> Path:
     assert EXTERNAL.is_dir(), f"real test data missing: {EXTERNAL}"
     return EXTERNAL
+
+
+_DEMO_STORES: dict[float, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory):
+    """A built demo store per scale, shared by every test in this worker that only reads it.
+
+    Call it with a scale; copy the file before writing to it.
+    """
+
+    def build(scale: float) -> Path:
+        if scale not in _DEMO_STORES:
+            from vocsrc.demo_store import build_demo_store
+
+            path = tmp_path_factory.mktemp(f"demo{scale}") / "voc.duckdb"
+            build_demo_store(path, scale=scale)
+            _DEMO_STORES[scale] = path
+        return _DEMO_STORES[scale]
+
+    return build

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from vocsrc.cli_args import iso_date
 from vocsrc import config
 
 
@@ -82,13 +83,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
 
 
 def _metrics_parser(sub: argparse._SubParsersAction) -> None:
@@ -96,8 +90,8 @@ def _metrics_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--metric", required=True, choices=["nps", "csat", "ces", "stars", "sentiment"])
     p.add_argument("--by", choices=["function", "channel", "region", "source", "product", "kind", "month",
                                     "quarter"])
-    p.add_argument("--from", dest="date_from", type=_date)
-    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--from", dest="date_from", type=iso_date)
+    p.add_argument("--to", dest="date_to", type=iso_date)
     p.add_argument("--text-score", choices=["cx", "vader"], default="cx",
                    help="which sentiment score the sentiment metric uses (default: CX-aware)")
     p.add_argument("--json", action="store_true")

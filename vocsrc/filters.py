@@ -8,7 +8,7 @@ the SQL text.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 # Filterable columns of ``feedback`` (the allow-list for identifiers).
 DIMENSIONS: dict[str, str] = {

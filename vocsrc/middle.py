@@ -312,14 +312,12 @@ def describe_steps(steps: pd.DataFrame, metric: str, limit: int = 3) -> list[str
             f"n = {r.n_before:,} and {r.n_after:,}), beyond noise." for r in real.itertuples()]
 
 
-def period_is_complete(period: str, value: str, latest: "dt.date | None") -> bool:
+def period_is_complete(period: str, value: str, latest) -> bool:
     """Has the data reached the end of this calendar period? A part period compares badly."""
-    import datetime as dt
-
     if latest is None:
         return True
     end = in_period(Filters(), period, value).date_to
-    return bool(end and end <= latest) or latest >= dt.date.max
+    return end is not None and end <= latest
 
 
 def default_pair(periods: list[str], period: str, latest) -> tuple[int, int]:

@@ -16,12 +16,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    from vocsrc.demo_store import build_demo_store
-
-    path = tmp_path_factory.mktemp("pages") / "voc.duckdb"
-    build_demo_store(path, scale=0.1)
-    return path
+def demo_db(demo_store):
+    return demo_store(0.1)
 
 
 @pytest.fixture

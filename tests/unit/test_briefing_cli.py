@@ -8,12 +8,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def small_store(tmp_path_factory):
-    from vocsrc.demo_store import build_demo_store
-
-    path = tmp_path_factory.mktemp("brief_cli") / "voc.duckdb"
-    build_demo_store(path, scale=0.1)
-    return path
+def small_store(demo_store):
+    return demo_store(0.1)
 
 
 def test_all_writes_every_function_and_a_leadership_deck(small_store, tmp_path, capsys):

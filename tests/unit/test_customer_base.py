@@ -194,12 +194,8 @@ def test_cli_suppress_writes_a_csv(tiny, tmp_path):
 # --- the demo's planted stories -----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from vocsrc.demo_store import build_demo_store
-
-    db = tmp_path_factory.mktemp("demo_cb") / "voc.duckdb"
-    build_demo_store(db, scale=0.5)
-    con = duckdb.connect(str(db), read_only=True)
+def demo(demo_store):
+    con = duckdb.connect(str(demo_store(0.5)), read_only=True)
     yield con
     con.close()
 

@@ -13,12 +13,8 @@ from vocsrc.filters import Filters
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    from vocsrc.demo_store import build_demo_store
-
-    path = tmp_path_factory.mktemp("stories") / "voc.duckdb"
-    build_demo_store(path, scale=0.5)
-    c = duckdb.connect(str(path), read_only=True)
+def con(demo_store):
+    c = duckdb.connect(str(demo_store(0.5)), read_only=True)
     yield c
     c.close()
 

@@ -4,17 +4,12 @@ figures per group, from the same functions the page calls."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
+from vocsrc.cli_args import iso_date
 from vocsrc.complaints.summary import BY_CHOICES, group_summaries, method_note
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -24,8 +19,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--by", choices=BY_CHOICES, default=None, help="one row per function, driver or channel")
     p.add_argument("--driver", choices=("category", "sub_issue", "theme"), default="category",
                    help="what counts as a driver for the rising test (default: category)")
-    p.add_argument("--from", dest="date_from", type=_date, default=None, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", type=_date, default=None, help="last day, YYYY-MM-DD")
+    p.add_argument("--from", dest="date_from", type=iso_date, default=None, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=iso_date, default=None, help="last day, YYYY-MM-DD")
     p.add_argument("--source", action="append", default=None, help="only this source (repeatable)")
     p.set_defaults(handler=run)
     return p

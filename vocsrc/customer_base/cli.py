@@ -6,26 +6,21 @@ import argparse
 import datetime as dt
 import json
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+from vocsrc.cli_args import iso_date
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("customers", help="customers, active, lost, churn, revenue and heard-from share per group")
     p.add_argument("--by", choices=["band", "segment", "tenure"],
                    help="band: each customer's latest NPS answer (promoter, passive, detractor, unheard)")
-    p.add_argument("--from", dest="date_from", type=_date)
-    p.add_argument("--to", dest="date_to", type=_date, help="the 'as of' date (default: the latest feedback)")
+    p.add_argument("--from", dest="date_from", type=iso_date)
+    p.add_argument("--to", dest="date_to", type=iso_date, help="the 'as of' date (default: the latest feedback)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("suppress", help="customers with a live service problem, to leave out of marketing")
     p.add_argument("--days", type=int, required=True, help="look back this many days for bad experiences")
     p.add_argument("--out", required=True, help="CSV file to write")
-    p.add_argument("--as-of", type=_date, help="the last day to look at (default: today)")
+    p.add_argument("--as-of", type=iso_date, help="the last day to look at (default: today)")
 
 
 def cmd_customers(args: argparse.Namespace) -> int:
