@@ -93,7 +93,7 @@ def customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | N
 
 
 def _customers_json(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None) -> list[dict]:
-    win = queries.build_population(con, filters)
+    win = queries.build_population(con, filters, by or "all")
     if win is None:
         return []
     key = by or "all"
