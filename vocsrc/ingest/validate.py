@@ -63,7 +63,10 @@ def _cell(col: str, target: str, mapping: Mapping, p: Params, missing: bool = Fa
     With ``missing``, tokens like 'N/A' or 'NA' count as empty (survey and R exports
     write them for unanswered questions).
     """
-    base = f"nullif(trim({col}), '')"
+    # trim() costs a pass over every character; only a cell that starts or ends with a
+    # space or a non-ASCII character (where Unicode spaces live) can change.
+    edge = f"({col}[1] = ' ' OR {col}[-1] = ' ' OR {col}[1] >= chr(128) OR {col}[-1] >= chr(128))"
+    base = f"nullif(CASE WHEN {edge} THEN trim({col}) ELSE {col} END, '')"
     if missing:
         # Only short cells can be a token; skipping lower() on long comments saves real time.
         base = (f"CASE WHEN length({col}) <= 20 AND list_contains({p.add(MISSING_TOKENS)}, lower(trim({col}))) "
@@ -125,8 +128,10 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
             lo, hi = METRIC_SCALES[target]
             label = p.add(labels[target])
             scale = f"the {target.upper()} scale {lo}-{hi}"
-            parsed_items.append(f"TRY_CAST(regexp_extract({r}, '^\\s*(-?\\d+(?:\\.\\d+)?)\\s*(?:$|[-:–(]|\\s)', 1) "
-                                f"AS DOUBLE) AS n_{target}")
+            # A plain number casts directly; only labelled answers ("9 - Extremely likely")
+            # pay for the regular expression.
+            parsed_items.append(f"coalesce(TRY_CAST({r} AS DOUBLE), TRY_CAST(regexp_extract({r}, "
+                                f"'^\\s*(-?\\d+(?:\\.\\d+)?)\\s*(?:$|[-:–(]|\\s)', 1) AS DOUBLE)) AS n_{target}")
             n = f"n_{target}"
             typed.append(f"TRY_CAST({n} AS UTINYINT) AS {target}")
             conds.append(f"{r} IS NOT NULL AND ({n} IS NULL OR {n} <> floor({n}) OR {n} < {lo} OR {n} > {hi})")
