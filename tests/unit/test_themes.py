@@ -142,3 +142,87 @@ def test_adopt_appends_to_user_bank(tmp_path: Path) -> None:
     assert b.get("catering").phrases == ("gravy boat", "soggy sandwich")
     assert 'said "soon"' in b.get("refunds").phrases and "refund*" in b.get("refunds").phrases
     assert "catering" in tag("The gravy boat was cold", b)
+
+
+# -- the lower-cased fast path gives the same tags as case-insensitive regexes ------------
+
+
+def _reference_tag(text: str, bank) -> list[str]:
+    """tag() as it was before the lower-cased fast path: IGNORECASE regexes on the text."""
+    from vocsrc.themes.tagging import _compiled
+
+    if not isinstance(text, str) or not text:
+        return []
+    cb = _compiled(bank)
+    found = cb.triggers.lookup(text)
+    text = text.replace("\u2019", "'")
+    return [cb.keys[i] for i in sorted(i for i in found if cb.regexes[i].search(text))]
+
+
+def test_lower_unsafe_characters_are_all_of_them() -> None:
+    """Re-derive cx.LOWER_UNSAFE from every code point (what lower_is_safe relies on)."""
+    import re
+    import sys
+
+    from vocsrc.sentiment.cx import LOWER_UNSAFE
+
+    chars = [chr(i) for i in range(128, sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    keep = []
+    bad = set()
+    for c in chars:
+        low = c.lower()
+        (bad.add(c) if len(low) != 1 else keep.append((c, low)))
+    s = "".join(c for c, _ in keep)
+    sl = "".join(low for _, low in keep)
+    for cls in (r"\w", r"\s"):  # the classes phrase regexes use keep their members when lower-cased
+        a = {m.start() for m in re.finditer(cls, s)}
+        b = {m.start() for m in re.finditer(cls, sl)}
+        bad |= {keep[i][0] for i in a ^ b}
+    ascii_at: dict[str, set[int]] = {}
+    for i, low in enumerate(sl):
+        if low.isascii():
+            ascii_at.setdefault(low, set()).add(i)
+    for a in map(chr, range(128)):  # IGNORECASE ASCII literal matches c exactly when c.lower() is it
+        hits = {m.start() for m in re.finditer(re.escape(a), s, re.IGNORECASE)}
+        bad |= {keep[i][0] for i in hits ^ ascii_at.get(a.lower(), set())}
+    assert bad == set(LOWER_UNSAFE)
+
+
+def test_stem_lookup_on_lower_text_matches_the_regex() -> None:
+    """lookup_lower's str.find plan reports what the stem alternation's finditer reports,
+    including an earlier stem hiding a longer one at the same word start."""
+    from vocsrc.sentiment.cx import build_triggers
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        stems = [s for s in ("".join(rng.choice("abc'") for _ in range(rng.randint(1, 3)))
+                             for _ in range(rng.randint(1, 5))) if s[0] != "'"] or ["a"]
+        index = build_triggers([([s + "*"], (), False) for s in stems])
+        assert index.stem_plan is not None
+        for _ in range(20):
+            text = "".join(rng.choice("abcAB' .-1_") for _ in range(rng.randint(0, 25)))
+            assert index.lookup(text) == index.lookup_lower(text.lower()), (stems, text)
+
+
+def _variants(texts: list[str]) -> list[str]:
+    rng = random.Random(11)
+    out = []
+    for t in texts:
+        w = t
+        for a, b in (("i", "\u0130"), ("i", "\u0131"), ("s", "\u017f"), ("k", "\u212a"), ("e", "\u00c9"),
+                     ("'", "\u2019")):
+            if rng.random() < 0.5:
+                w = w.replace(a, b)
+        out += [w, t.upper(), t.title(), t.swapcase()]
+    return out
+
+
+def test_fast_tagging_equals_case_insensitive_tagging(external: Path) -> None:
+    from tests.unit.test_fastvader import DATASETS
+
+    texts = list(EXAMPLES.values())
+    for name in ("airline_tweets", "alexa", "tripadvisor", "clothing", "cfpb_sample", "cfpb_2015"):
+        texts += DATASETS[name][0](external)[::4]
+    texts += _variants(texts[::20])
+    for bank in (load_bank(use_env=False), airline_bank()):
+        assert [tag(t, bank) for t in texts] == [_reference_tag(t, bank) for t in texts]

@@ -128,6 +128,12 @@ class TriggerIndex:
     always: frozenset[int]
     stems: re.Pattern[str] | None  # phrases made only of *-words: one small regex of stems
     stem_targets: tuple[int, ...]
+    stem_words: tuple[str, ...] = ()  # the stems themselves, in the order of ``stems``' groups
+    # ``stems`` compiled lower-case without IGNORECASE: the same matches on ``text.lower()``
+    # of a text where lower-casing is safe (see ``lower_is_safe``), found much faster
+    stems_lower: re.Pattern[str] | None = None
+    # the same matches found with str.find (see ``stem_plan``), or None when that does not apply
+    stem_plan: tuple[tuple[str, int, tuple[str, ...]], ...] | None = None
 
     def lookup(self, text: str) -> set[int]:
         toks = set(tokens(text))
@@ -141,6 +147,43 @@ class TriggerIndex:
         if self.stems is not None:
             for m in self.stems.finditer(text):
                 found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
+        return found
+
+    def lookup_lower(self, low: str) -> set[int]:
+        """``lookup(text)`` given ``low = text.lower()`` of a text for which ``lower_is_safe`` holds.
+
+        Same result, cheaper: the words come from ``low`` (``tokens`` lower-cases
+        anyway), and the stem regex, case-insensitive on ``text`` in ``lookup``,
+        runs case-sensitively on ``low``, and only when one of the stems occurs in
+        ``low`` as a plain substring (without one it cannot match at all). Running
+        the same alternation keeps its exact semantics (e.g. "cancel" hiding
+        "cancellation" at the same position).
+        """
+        toks = set(low.translate(_TOKEN_TABLE).split())
+        found = set(self.always)
+        words = self.words
+        for w in words.keys() & toks:
+            for target, rest, one_of in words[w]:
+                if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
+                    found.add(target)
+        if self.stem_plan is not None:
+            for stem, target, longer in self.stem_plan:
+                if target in found:
+                    continue
+                p = low.find(stem)
+                while p >= 0:
+                    # a word start that no earlier, longer stem claims
+                    if (p == 0 or _WORD_OR_QUOTE.match(low, p - 1) is None) and not any(
+                            low.startswith(x, p) for x in longer):
+                        found.add(target)
+                        break
+                    p = low.find(stem, p + 1)
+        elif self.stems_lower is not None:
+            for s in self.stem_words:
+                if s in low:
+                    for m in self.stems_lower.finditer(low):
+                        found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
+                    break
         return found
 
 
@@ -182,7 +225,34 @@ def build_triggers(items: Sequence[tuple[Sequence[str], Sequence[str], bool]],
             free = (frozenset(), frozenset())
             entries.extend([(target, *free)] if free in conds else [(target, *c) for c in conds])
         flat[w] = tuple(entries)
-    return TriggerIndex(flat, frozenset(always), stem_regex(stems), tuple(stem_targets))
+    lower_ok = all(s.isascii() and s == s.lower() for s in stems)
+    return TriggerIndex(flat, frozenset(always), stem_regex(stems), tuple(stem_targets), tuple(stems),
+                        stem_regex(stems, ignore_case=False) if lower_ok else None,
+                        stem_plan(stems, stem_targets) if lower_ok else None)
+
+
+_WORD_OR_QUOTE = re.compile(r"[\w']")
+
+
+def stem_plan(stems: Sequence[str], targets: Sequence[int]) -> tuple[tuple[str, int, tuple[str, ...]], ...] | None:
+    """What ``stem_regex(stems).finditer`` reports, as (stem, target, earlier longer stems) to look for with str.find.
+
+    The alternation reports, at a word start, the first stem (in order) found
+    there. So a stem with an earlier stem as a prefix (or equal) is never
+    reported, and any other stem is reported at a word start where none of the
+    earlier stems it is a prefix of occurs. A match also hides matches starting
+    inside it, but none can start there when every character of a stem but its
+    last is a word character or apostrophe (the regex needs a word start);
+    otherwise this returns None and the regex runs.
+    """
+    if not stems or any(_WORD_OR_QUOTE.match(c) is None for s in stems for c in s[:-1]) or not all(stems):
+        return None
+    plan = []
+    for j, s in enumerate(stems):
+        if any(s.startswith(stems[i]) for i in range(j)):
+            continue
+        plan.append((s, targets[j], tuple(stems[i] for i in range(j) if stems[i].startswith(s))))
+    return tuple(plan)
 
 
 _TOKEN_TABLE = {c: " " for c in range(128) if not (97 <= c <= 122 or 65 <= c <= 90 or c == 39)}
@@ -240,12 +310,28 @@ def alternation(phrases: Sequence[str], patterns: Sequence[str]) -> re.Pattern[s
     return re.compile("|".join(alts) or "(?!)", re.IGNORECASE)
 
 
-def stem_regex(stems: Sequence[str]) -> re.Pattern[str] | None:
+def stem_regex(stems: Sequence[str], ignore_case: bool = True) -> re.Pattern[str] | None:
     """Regex finding word starts that begin with one of ``stems``; group ``s<i>`` tells which."""
     if not stems:
         return None
     body = "|".join(f"(?P<s{i}>{re.escape(w)})" for i, w in enumerate(stems))
-    return re.compile(_BOUND_L + "(?:" + body + ")", re.IGNORECASE)
+    return re.compile(_BOUND_L + "(?:" + body + ")", re.IGNORECASE if ignore_case else 0)
+
+
+# The only characters for which matching an ASCII-only pattern case-insensitively
+# differs from matching the lower-cased pattern against ``c.lower()``: "İ".lower()
+# is two characters, and "ı" and "ſ" match "i"/"I" and "s"/"S" under IGNORECASE
+# although they lower-case to themselves (tests/unit/test_themes.py re-derives
+# this set from every code point).
+LOWER_UNSAFE = "\u0130\u0131\u017f"
+_UNSAFE_RE = re.compile(f"[{LOWER_UNSAFE}]")
+
+
+def lower_is_safe(text: str) -> bool:
+    """True when an ASCII-only regex (literals, ``\\w``, ``\\s``, ``'``) finds the same
+    matches, at the same positions, case-sensitively on ``text.lower()`` (lower-case
+    pattern) as case-insensitively on ``text`` (lower-casing keeps every position)."""
+    return text.isascii() or _UNSAFE_RE.search(text) is None
 
 
 # ---------------------------------------------------------------- loading

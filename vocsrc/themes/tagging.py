@@ -4,6 +4,14 @@ Each theme compiles to one regex alternation. Before running it we look the
 text's words up in a trigger index (a phrase needs all its words present, a
 pattern one of its declared triggers), so a theme's regex only runs on texts
 that could match it; most texts run two or three of them.
+
+Case-insensitive regexes are slow in Python (no literal-prefix scan), so for
+the usual text (ASCII, or at least free of the three characters for which it
+makes a difference, see ``cx.lower_is_safe``) the pre-check and the phrase
+regexes run case-sensitively on ``text.lower()``, compiled lower-case: the same
+matches at the same positions, so the same tags. Theme patterns (user regexes)
+keep IGNORECASE on the text itself; the one alternation per theme is kept for
+``matches`` and for other text.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import TriggerIndex, alternation, build_triggers
+from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
+    lower_is_safe
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -22,13 +31,31 @@ class CompiledBank:
     parents: tuple[str | None, ...]
     regexes: tuple[re.Pattern[str], ...]
     triggers: TriggerIndex
+    # per theme, for lower-cased text: (phrases compiled lower-case without IGNORECASE,
+    # patterns as in ``regexes``), either None when the theme has none; the whole
+    # entry None when a phrase is not ASCII (then ``regexes`` runs on the text)
+    split: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, ...] = ()
+    lower_ok: bool = False  # the pre-check can run on lower-cased text (ASCII stems)
+
+
+def _split_regexes(phrases: tuple[str, ...], patterns: tuple[str, ...]
+                   ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None:
+    if not all(p.isascii() for p in phrases):
+        return None
+    # the phrase half of ``alternation``, lower-cased: for ASCII the same as IGNORECASE on lower-cased text
+    ph = (re.compile(_BOUND_L + "(?:" + "|".join(_phrase_body(p.lower()) for p in phrases) + ")" + _BOUND_R)
+          if phrases else None)
+    pt = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    return ph, pt
 
 
 def compile_bank(bank: ThemeBank) -> CompiledBank:
     # a theme with patterns but no declared triggers cannot be pre-checked: always run it
     index = build_triggers([(t.phrases, t.triggers, bool(t.patterns and not t.triggers)) for t in bank.themes])
     return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
-                        tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index)
+                        tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index,
+                        tuple(_split_regexes(t.phrases, t.patterns) for t in bank.themes),
+                        index.stems is None or index.stems_lower is not None)
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
@@ -49,11 +76,28 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
     if not isinstance(text, str) or not text:
         return []
     cb = _compiled(bank or default_bank())
-    found = cb.triggers.lookup(text)
-    if not found:
-        return []
-    text = text.replace("\u2019", "'")
-    hits = {i for i in found if cb.regexes[i].search(text)}
+    if cb.lower_ok and lower_is_safe(text):
+        low = text.lower()
+        found = cb.triggers.lookup_lower(low)
+        if not found:
+            return []
+        text = text.replace("\u2019", "'")
+        low = low.replace("\u2019", "'")  # the same as text.lower(): neither quote has a case
+        hits = set()
+        for i in found:
+            split = cb.split[i]
+            if split is None:
+                if cb.regexes[i].search(text):
+                    hits.add(i)
+            elif ((split[0] is not None and split[0].search(low) is not None)
+                  or (split[1] is not None and split[1].search(text) is not None)):
+                hits.add(i)
+    else:
+        found = cb.triggers.lookup(text)
+        if not found:
+            return []
+        text = text.replace("\u2019", "'")
+        hits = {i for i in found if cb.regexes[i].search(text)}
     if include_parents:
         by_key = {k: i for i, k in enumerate(cb.keys)}
         for i in list(hits):
