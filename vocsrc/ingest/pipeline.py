@@ -9,6 +9,7 @@ its occurrence number), so importing the same file twice adds nothing.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import tempfile
 import time
@@ -124,7 +125,10 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
     db_file = config.db_path(db)
     with open_store(db_file, wait=wait):
         pass  # create and migrate before staging, so the final write needs no DDL
-    checksum = file_checksum(path)
+    # Hashing a big file takes as long as staging it; hashlib releases the GIL, so do both at once.
+    hashing = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    checksum_future = hashing.submit(file_checksum, path)
+    hashing.shutdown(wait=False)
     mapping = mapping or Mapping(auto=True)
     try:
         table = open_table(path, header_rows=mapping.header_rows,
@@ -161,6 +165,7 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
         _problems_table(mem, table)
         if progress:
             progress(0.95, "writing to the store")
+        checksum = checksum_future.result()
         _attach(mem, db_file, LOCK_WAIT_SECONDS if wait is None else wait)
         counts = _write(mem, name, checksum, mapping, table)
     except ImportFailed:
