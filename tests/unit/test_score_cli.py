@@ -1,0 +1,48 @@
+"""`python -m vocsrc score`: raw and CX-aware scores for one text, stdin, and the identity check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from tests.conftest import ROOT
+
+ISSUE_SENTENCES = [
+    "They promised a callback within 24 hours and never called.",
+    "I am still waiting for my refund, nobody called me back.",
+    "The agent was helpful but I had to call four times.",
+]
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vocsrc", *args], input=stdin, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_stdin_json_gives_raw_vader_and_a_cx_score_per_line():
+    out = _run("score", "-", "--json", stdin="\n".join(ISSUE_SENTENCES) + "\n")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    reference = SentimentIntensityAnalyzer()
+    assert [r["text"] for r in rows] == ISSUE_SENTENCES
+    for r in rows:
+        assert r["vader"] == reference.polarity_scores(r["text"])["compound"]
+        assert r["cx"] <= -0.05, r  # the CX layer reads these as negative; raw VADER does not
+    assert rows[0]["vader"] > 0 and rows[1]["vader"] == 0
+
+
+def test_single_text_plain_output():
+    out = _run("score", "Lovely staff, quick delivery.")
+    assert out.returncode == 0 and "vader +" in out.stdout and "(positive)" in out.stdout
+
+
+def test_check_reports_identity_on_a_file(tmp_path):
+    f = tmp_path / "texts.txt"
+    f.write_text("\n".join(ISSUE_SENTENCES + ["GREAT!!! :) but not really", "meh 😐", ""]) + "\n", encoding="utf-8")
+    out = _run("score", "--check", str(f))
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    assert report["n"] >= 5 and report["max_abs_diff"] == 0.0
