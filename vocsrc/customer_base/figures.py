@@ -52,14 +52,18 @@ def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str =
 
 
 def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> CustomerBase:
-    win = queries.build_population(con, filters)
-    if win is None:
+    # The population is read twice as a subquery rather than copied into a temp table:
+    # copying a million rows costs more than scanning the summary again.
+    found = queries.population_sql(con, filters)
+    if found is None:
         return CustomerBase(window=None)
-    everyone, by_band, by_tenure = (churn_table(f) for f in queries.everyone_band_tenure(con))
+    win, sql, params = found
+    parts = queries.page_aggregates(con, f"({sql})", params, win)
+    everyone = churn_table(parts["all"])
     if everyone.empty or not everyone["customers"].iloc[0]:
         return CustomerBase(window=win, unmatched=queries.unmatched(con, filters, win))
-    by_band = _ordered(by_band, queries.BANDS)
-    counts = queries.survival_counts(con, win)
+    by_band = _ordered(churn_table(parts["band"]), queries.BANDS)
+    counts = parts["survival"]
     survival = {}
     for band in queries.BANDS[:3]:
         part = counts[counts["band"] == band]
@@ -69,11 +73,11 @@ def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str)
         window=win,
         totals=_clean(everyone.iloc[0].to_dict()),
         by_band=by_band,
-        by_tenure=_ordered(by_tenure, queries.TENURE_BANDS),
+        by_tenure=_ordered(churn_table(parts["tenure"]), queries.TENURE_BANDS),
         periods=queries.joins_and_leavers(con, filters, win, grain),
-        respondents=queries.respondents_against_base(con),
+        respondents=queries.respondents_against_base(con, f"({sql})", params),
         survival=survival,
-        tenure_bands=queries.tenure_by_band(con),
+        tenure_bands=parts["tenure_band"],
         unmatched=queries.unmatched(con, filters, win),
         value=value_at_stake(by_band),
     )

@@ -1,9 +1,10 @@
 """The customer-base figures in DuckDB SQL over the per-version summary (see summary.py).
 
-Every figure starts from one temporary table, ``cb_population``: one row per customer
-in the period's population with their band, whether they were heard from, and
-whether they left. It is built once per call and every figure is a small
-aggregate of it, so a page rerun scans the feedback once.
+Every figure starts from the population query (``population_sql``): one row per customer in
+the period's population with their band, whether they were heard from, and whether they left.
+The page reads it twice as a subquery (``page_aggregates`` in one pass of grouping sets, then
+the respondents' medians); the CLI copies it into the temp table ``cb_population`` and groups
+it with ``by_group``. Identifiers come only from the allow-lists here; values are bound.
 """
 
 from __future__ import annotations
@@ -68,10 +69,21 @@ def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
 
 
 def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str = "all") -> Window | None:
-    """(Re)create the temp table ``cb_population`` for these filters; return its window.
+    """(Re)create the temp table ``cb_population`` for these filters; return its window."""
+    found = population_sql(cur, filters, by)
+    if found is None:
+        return None
+    win, sql, params = found
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE cb_population AS {sql}", params)
+    return win
 
-    Text columns are copied only when grouping by them: at a million customers, copying the
-    segment costs a fifth of the whole page."""
+
+def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
+                   by: str = "all") -> tuple[Window, str, list] | None:
+    """The population query (one row per customer) and its parameters, or None without feedback.
+
+    Text columns are selected only when grouping by them: at a million customers, carrying the
+    segment along costs a fifth of the whole page."""
     win = window(cur, filters)
     if win is None:
         return None
@@ -119,11 +131,7 @@ def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str =
                   FROM {cb}.timeline p
                   WHERE p.received_at < ? AND p.next_at >= ? AND {in_population} {region}"""
         params = [*facts_params, end, begin, begin, begin, end, end, end, *population_params]
-    cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cb_population AS
-            SELECT * EXCLUDE (tenure_years), tenure_years, {_TENURE_SQL}::UTINYINT AS tenure_code
-            FROM ({sql})""", params)
-    return win
+    return win, f"""SELECT *, {_TENURE_SQL}::UTINYINT AS tenure_code FROM ({sql})""", params
 
 
 _MEASURES = """count(*) AS customers,
@@ -147,21 +155,6 @@ def by_group(cur: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
     if labels:  # codes come back in label order, since the frame is sorted by code
         frame["group"] = [labels[int(c)] for c in frame["group"]]
     return frame
-
-
-def everyone_band_tenure(cur: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``by_group`` for 'all', 'band' and 'tenure' in one pass over the population."""
-    frame = cur.execute(
-        f"""SELECT grouping(band_code) AS gb, grouping(tenure_code) AS gt, band_code, tenure_code, {_MEASURES}
-            FROM cb_population GROUP BY GROUPING SETS ((), (band_code), (tenure_code))
-            ORDER BY band_code, tenure_code""").df()
-    everyone = frame[(frame["gb"] == 1) & (frame["gt"] == 1)].assign(group="all")
-    band = frame[(frame["gb"] == 0) & (frame["gt"] == 1)]
-    band = band.assign(group=[BANDS[int(c)] for c in band["band_code"]])
-    tenure = frame[(frame["gb"] == 1) & (frame["gt"] == 0)]
-    tenure = tenure.assign(group=[TENURE_BANDS[int(c)] for c in tenure["tenure_code"]])
-    tidy = ["group", *[c for c in frame.columns if c not in ("gb", "gt", "band_code", "tenure_code")]]
-    return tuple(f[tidy].reset_index(drop=True) for f in (everyone, band, tenure))
 
 
 def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window,
@@ -190,7 +183,8 @@ def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Win
     return out.rename_axis("period").reset_index()
 
 
-def respondents_against_base(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def respondents_against_base(cur: duckdb.DuckDBPyConnection, source: str = "cb_population",
+                             params: list | None = None) -> pd.DataFrame:
     """Active customers heard from in the period against all active customers: value and tenure.
     Medians come from a reservoir sample of 8,192 customers per group (exact below that): close
     enough to compare groups, where exact ones sort a million rows on every filter change."""
@@ -201,36 +195,49 @@ def respondents_against_base(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    reservoir_quantile(revenue, 0.5) AS median_revenue,
                    reservoir_quantile(tenure_years, 0.5) AS median_tenure_years,
                    avg((tenure_years >= {LONG_STANDING_YEARS})::INT) AS long_standing_share
-            FROM cb_population WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
+            FROM {source} WHERE active GROUP BY GROUPING SETS ((heard), ())""", params or []).df()
     order = {"Heard from in the period": 0, "Not heard from": 1, "All active customers": 2}
     return (frame.sort_values("group", key=lambda g: g.map(order))
             [["group", "customers", "mean_revenue", "median_revenue", "median_tenure_years", "long_standing_share"]]
             .reset_index(drop=True))
 
 
-def survival_counts(cur: duckdb.DuckDBPyConnection, win: Window) -> pd.DataFrame:
-    """Grouped (band, days, left) counts for Kaplan-Meier: customers whose latest answer is in
-    the period, from that answer to leaving (event) or to 'as of' (still a customer)."""
+def page_aggregates(cur: duckdb.DuckDBPyConnection, source: str, params: list, win: Window) -> dict:
+    """In one pass over the population (``source``: a table name or a parenthesised query):
+    everyone, by band, by tenure, active customers by tenure x band, and Kaplan-Meier counts."""
     frame = cur.execute(
-        """SELECT band_code, date_diff('day', nps_on, CASE WHEN lost THEN left_at ELSE ?::DATE END) AS days,
-                  lost AS left_, count(*) AS n
-           FROM cb_population
-           WHERE band_code < 3 AND nps_on >= ?::DATE
-           GROUP BY ALL ORDER BY 1, 2""", [win.as_of, win.start]).df()
-    frame.insert(0, "band", [BANDS[int(c)] for c in frame.pop("band_code")])
-    return frame
-
-
-def tenure_by_band(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Active customers per tenure band and experience band, with each tenure band's total."""
-    frame = cur.execute(
-        """SELECT tenure_code, band_code, count(*) AS customers, sum(revenue) AS revenue
-           FROM cb_population WHERE active GROUP BY ALL ORDER BY 1, 2""").df()
-    frame["tenure_customers"] = frame.groupby("tenure_code")["customers"].transform("sum")
-    frame["share"] = frame["customers"] / frame["tenure_customers"]
-    frame.insert(0, "tenure_band", [TENURE_BANDS[int(c)] for c in frame.pop("tenure_code")])
-    frame.insert(1, "band", [BANDS[int(c)] for c in frame.pop("band_code")])
-    return frame
+        f"""SELECT grouping(band_code) AS gb, grouping(tenure_code) AS gt, grouping(km_days) AS gk,
+                   band_code, tenure_code, km_days, km_left, {_MEASURES}
+            FROM (SELECT *, CASE WHEN band_code < 3 AND nps_on >= ?::DATE THEN
+                               date_diff('day', nps_on, CASE WHEN lost THEN left_at ELSE ?::DATE END) END AS km_days,
+                             lost AS km_left
+                  FROM {source})
+            GROUP BY GROUPING SETS ((), (band_code), (tenure_code), (tenure_code, band_code),
+                                    (band_code, km_days, km_left))
+            ORDER BY band_code, tenure_code, km_days""", [win.start, win.as_of, *params]).df()
+    measures = [c for c in frame.columns if c not in ("gb", "gt", "gk", "band_code", "tenure_code", "km_days",
+                                                      "km_left")]
+    only = {"all": (1, 1, 1), "band": (0, 1, 1), "tenure": (1, 0, 1), "tenure_band": (0, 0, 1), "km": (0, 1, 0)}
+    part = {k: frame[(frame["gb"] == b) & (frame["gt"] == t) & (frame["gk"] == g)] for k, (b, t, g) in only.items()}
+    out = {"all": part["all"].assign(group="all")[["group", *measures]].reset_index(drop=True)}
+    for key, labels, code in (("band", BANDS, "band_code"), ("tenure", TENURE_BANDS, "tenure_code")):
+        f = part[key]
+        out[key] = f.assign(group=[labels[int(c)] for c in f[code]])[["group", *measures]].reset_index(drop=True)
+    tb = part["tenure_band"]
+    tb = tb[tb["active"] > 0]
+    tenure_band = pd.DataFrame({
+        "tenure_band": [TENURE_BANDS[int(c)] for c in tb["tenure_code"]],
+        "band": [BANDS[int(c)] for c in tb["band_code"]],
+        "customers": tb["active"].astype(int).to_numpy(), "revenue": tb["revenue_active"].to_numpy()})
+    tenure_band["tenure_customers"] = tenure_band.groupby("tenure_band")["customers"].transform("sum")
+    tenure_band["share"] = tenure_band["customers"] / tenure_band["tenure_customers"]
+    km = part["km"][part["km"]["km_days"].notna()]
+    out["tenure_band"] = tenure_band
+    out["survival"] = pd.DataFrame({"band": [BANDS[int(c)] for c in km["band_code"]],
+                                    "days": km["km_days"].astype(int).to_numpy(),
+                                    "left_": km["km_left"].astype(bool).to_numpy(),
+                                    "n": km["customers"].astype(int).to_numpy()})
+    return out
 
 
 def unmatched(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window) -> dict:
