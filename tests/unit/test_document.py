@@ -109,3 +109,103 @@ def test_score_many_keeps_order_and_matches_single(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(document, "_CHUNK", 7)
     assert score_many(TEXTS, processes=2) == one
     assert all(isinstance(s, TextScore) for s in one)
+
+
+# -- the fast paths of analyse give exactly what the plain computation gives ---------------
+
+
+def _reference_score(text: str) -> TextScore:
+    """score_document as first written: every sentence scored by VADER from scratch, every
+    sentence through the CX pre-check (case-insensitive regexes), words counted by regex."""
+    import re
+
+    from vocsrc.sentiment.cx import default_lexicon
+
+    lex = default_lexicon()
+    words = re.compile(r"\S+")
+
+    def shift(sentence: str) -> float:
+        found = lex.triggers.lookup(sentence)
+        if not found:
+            return 0.0
+        total = sum(a.valence for a in lex.adjustments(sentence, found))
+        return max(-lex.max_shift, min(lex.max_shift, total))
+
+    text = text if isinstance(text, str) else ""
+    whole = REFERENCE.polarity_scores(text)
+    parts = split_sentences(text)
+    if len(parts) <= 1:
+        cx_whole = lex.shifted(whole["compound"], shift(text))
+        sents = [document.SentenceScore(parts[0], whole["compound"], cx_whole, len(words.findall(text)))] if parts else []
+    else:
+        total = 0.0
+        sents = []
+        for s in parts:
+            raw = REFERENCE.polarity_scores(s)["compound"]
+            sh = shift(s)
+            total += sh
+            sents.append(document.SentenceScore(s, raw, lex.shifted(raw, sh), len(words.findall(s))))
+        cx_whole = lex.shifted(whole["compound"], total)
+    a = document.Analysis(whole, cx_whole, tuple(sents))
+    cx = document.document_compound(a)
+    worst = min(a.sentences, key=lambda s: s.cx, default=None)
+    best = max(a.sentences, key=lambda s: s.cx, default=None)
+    return TextScore(whole["compound"], whole["pos"], whole["neu"], whole["neg"], cx,
+                     document.label(whole["compound"]), document.label(cx), len(a.sentences),
+                     worst.text if worst is not None and worst.cx <= document.NEG_THRESHOLD else None,
+                     best.text if best is not None and best.cx >= document.POS_THRESHOLD else None)
+
+
+def test_fast_paths_change_no_score(external, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentence scores from the text's tokens, the whole-text CX pre-check, the lower-cased
+    pre-check: every TextScore field as the plain computation gives it (floats by repr)."""
+    from tests.unit.test_fastvader import DATASETS
+    from vocsrc.sentiment import cx
+
+    monkeypatch.delenv(cx.ENV_VAR, raising=False)
+    texts = ["", "Hi.", "NOT GOOD. Never again!", "I waited 2 hours. Never called back. But the refund came.",
+             "\U0001F600 great \U0001F621 bad. Fine", "\u0130stanbul was GREAT. \u017fo good. never called back!"]
+    for name, step in (("airline_tweets", 7), ("alexa", 3), ("tripadvisor", 8), ("clothing", 2),
+                       ("cfpb_sample", 8), ("cfpb_2015", 16), ("vader_tweets", 4)):
+        texts += DATASETS[name][0](external)[::step]
+    texts += [t.upper() for t in texts[::50]] + [t.replace("'", "\u2019") for t in texts[::40]]
+    for t in texts:
+        assert repr(score_document(t)) == repr(_reference_score(t)), t
+
+
+def _reference_split(text: str) -> list[str]:
+    """split_sentences as first written (boundary regex always run, words counted by regex)."""
+    import re
+
+    text = text.strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in document._BOUNDARY.finditer(text):
+        end = m.start() + len(m.group(1) or "")
+        piece = text[start:end]
+        if "\n" not in m.group(0) and not m.group(1) and document._is_abbreviation(piece):
+            continue
+        if piece.strip():
+            out.append(piece.strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    result: list[str] = []
+    for s in out:
+        if len(re.findall(r"\S+", s)) > document.LONG_SENTENCE_WORDS:
+            result.extend(c for c in document._CLAUSE.split(s) if c.strip())
+        else:
+            result.append(s)
+    return result
+
+
+def test_split_fast_path_changes_no_split(external) -> None:
+    from tests.unit.test_fastvader import DATASETS
+
+    texts = ["a\u2028b. c", "x.\u00a0y", 'He said "no."\u3000Next', "end!", "a\r\nb", "one two\x1cthree. four"]
+    for name in DATASETS:
+        texts += DATASETS[name][0](external)
+    assert [split_sentences(t) for t in texts] == [_reference_split(t) for t in texts]

@@ -357,3 +357,21 @@ def test_check_file_reports_identity(tmp_path: Path) -> None:
     assert report["n"] == 4
     assert report["max_abs_diff"] == 0.0
     assert set(report["reference"]) == set(KEYS) == set(report["fast"])
+
+
+def test_sentence_compounds_equal_scoring_each_sentence(external: Path) -> None:
+    from vocsrc.sentiment.document import split_sentences
+
+    texts = DATASETS["airline_tweets"][0](external)[::5] + DATASETS["cfpb_2015"][0](external)[::10]
+    texts += ["NOT good. So NOT kind of bad!!! Never so good? but no... at least ok", "kind of. of"]
+    used = 0
+    for text in texts:
+        parts = split_sentences(text)
+        got = FAST.sentence_compounds(text, parts, [s.split() for s in parts])
+        if got is not None:
+            used += 1
+            assert got == [REF.polarity_scores(s)["compound"] for s in parts], text
+    assert used > 0.9 * len(texts)
+    assert FAST.sentence_compounds("Good \U0001F600. Bad.", ["Good \U0001F600.", "Bad."],
+                                   [["Good", "\U0001F600."], ["Bad."]]) is None  # emoji: caller scores
+    assert FAST.sentence_compounds("Good. Bad.", ["Good.", "Bad"], [["Good."], ["Bad"]]) is None

@@ -72,7 +72,10 @@ class CxLexicon:
 
     def candidates(self, text: str) -> set[int]:
         """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
-        return self.triggers.lookup(text)
+        triggers = self.triggers
+        if triggers.lower_ok and lower_is_safe(text):
+            return triggers.lookup_lower(text.lower())
+        return triggers.lookup(text)
 
     def adjustments(self, sentence: str, candidates: set[int] | None = None) -> list[Adjustment]:
         """Rules that fire in one sentence, with the valence each adds."""
@@ -135,6 +138,11 @@ class TriggerIndex:
     # the same matches found with str.find (see ``stem_plan``), or None when that does not apply
     stem_plan: tuple[tuple[str, int, tuple[str, ...]], ...] | None = None
 
+    @property
+    def lower_ok(self) -> bool:
+        """Can ``lookup_lower`` stand in for ``lookup`` (on text where ``lower_is_safe``)?"""
+        return self.stems is None or self.stems_lower is not None
+
     def lookup(self, text: str) -> set[int]:
         toks = set(tokens(text))
         found = set(self.always)
@@ -159,7 +167,7 @@ class TriggerIndex:
         the same alternation keeps its exact semantics (e.g. "cancel" hiding
         "cancellation" at the same position).
         """
-        toks = set(low.translate(_TOKEN_TABLE).split())
+        toks = set(_lower_tokens(low))
         found = set(self.always)
         words = self.words
         for w in words.keys() & toks:
@@ -259,9 +267,21 @@ _TOKEN_TABLE = {c: " " for c in range(128) if not (97 <= c <= 122 or 65 <= c <= 
 _TOKEN_TABLE[0x2019] = "'"
 
 
+# the same mapping for ASCII text as bytes: bytes.translate is a table lookup in C,
+# str.translate a dict lookup per character
+_BYTE_TABLE = bytes(c if (97 <= c <= 122 or 65 <= c <= 90 or c == 39) else 32 for c in range(128)) + bytes(
+    range(128, 256))
+
+
 def tokens(text: str) -> list[str]:
     """Words as the pre-check sees them: lower case, letters and apostrophes only."""
-    return text.lower().translate(_TOKEN_TABLE).split()
+    return _lower_tokens(text.lower())
+
+
+def _lower_tokens(low: str) -> list[str]:
+    if low.isascii():
+        return low.encode("ascii").translate(_BYTE_TABLE).decode("ascii").split()
+    return low.translate(_TOKEN_TABLE).split()
 
 
 def _negated(before: list[str], negations: frozenset[str], window: int) -> bool:

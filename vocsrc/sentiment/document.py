@@ -39,6 +39,9 @@ SHORT_WORDS = 30
 LONG_SENTENCE_WORDS = 40
 _PARALLEL_MIN = 2000  # below this many texts, starting worker processes costs more than it saves
 _CHUNK = 250
+# up to this many sentences one pre-check of the whole text first (most short texts
+# have no CX candidate); longer texts nearly always have one, so it would be wasted
+_WHOLE_CHECK_MAX = 4
 
 _ABBREV = frozenset(
     "mr mrs ms dr prof sr jr st no nos vs etc eg ie approx apt dept est inc ltd co corp jan feb mar apr jun "
@@ -50,6 +53,9 @@ _BOUNDARY = re.compile(r"""(?<=[.!?])(["'\u201d)\]]*)\s+|\s*\n\s*""")
 _LAST_TOKEN = re.compile(r"""["'(\[]*(\S+)$""")
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+")
+# every _BOUNDARY match contains one of these (terminal punctuation, closing quotes, then a
+# space; or a line break), and this regex starts with a character set, so it scans fast
+_MAYBE_BOUNDARY = re.compile(r"""[.!?]["'\u201d)\]]*\s|\n""")
 _WORDS = re.compile(r"\S+")
 
 
@@ -71,22 +77,26 @@ def split_sentences(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.start() + len(m.group(1) or "")
-        piece = text[start:end]
-        if "\n" not in m.group(0) and not m.group(1) and _is_abbreviation(piece):
-            continue
-        if piece.strip():
-            out.append(piece.strip())
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
+    if _MAYBE_BOUNDARY.search(text) is None:
+        out = [text]  # no boundary: what the loop below gives, without its slower regex
+    else:
+        out = []
+        start = 0
+        for m in _BOUNDARY.finditer(text):
+            end = m.start() + len(m.group(1) or "")
+            piece = text[start:end]
+            if "\n" not in m.group(0) and not m.group(1) and _is_abbreviation(piece):
+                continue
+            if piece.strip():
+                out.append(piece.strip())
+            start = m.end()
+        tail = text[start:].strip()
+        if tail:
+            out.append(tail)
     result: list[str] = []
     for s in out:
-        if len(_WORDS.findall(s)) > LONG_SENTENCE_WORDS:
+        # str.split() splits where _WORDS (\S+) does: both use str.isspace()
+        if len(s.split()) > LONG_SENTENCE_WORDS:
             result.extend(c for c in _CLAUSE.split(s) if c.strip())
         else:
             result.append(s)
@@ -161,15 +171,25 @@ def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
     if len(parts) <= 1:
         # one sentence: the whole-text score is the sentence score, no second VADER call
         cx = lex.adjust(whole["compound"], text)
-        sents = (SentenceScore(parts[0], whole["compound"], cx, len(_WORDS.findall(text))),) if parts else ()
+        # len(str.split()) counts what _WORDS.findall counts: both split on str.isspace()
+        sents = (SentenceScore(parts[0], whole["compound"], cx, len(text.split())),) if parts else ()
         return Analysis(whole, cx, sents)
+    pieces = [s.split() for s in parts]
+    compounds = getattr(analyzer, "sentence_compounds", None)
+    raws = compounds(text, parts, pieces) if compounds is not None else None
+    if raws is None:
+        raws = [analyzer.polarity_scores(s)["compound"] for s in parts]
+    if len(parts) <= _WHOLE_CHECK_MAX and not lex.candidates(text):
+        # a sentence's pre-check candidates are a subset of its text's (its words are
+        # among the text's; a stem match in it is one in the text), so no sentence shifts
+        sents = tuple(SentenceScore(s, raw, raw, len(p)) for s, raw, p in zip(parts, raws, pieces))
+        return Analysis(whole, whole["compound"], sents)
     total_shift = 0.0
     sents_list = []
-    for s in parts:
-        raw = analyzer.polarity_scores(s)["compound"]
+    for s, raw, p in zip(parts, raws, pieces):
         shift = lex.shift(s)
         total_shift += shift
-        sents_list.append(SentenceScore(s, raw, lex.shifted(raw, shift), len(_WORDS.findall(s))))
+        sents_list.append(SentenceScore(s, raw, lex.shifted(raw, shift), len(p)))
     return Analysis(whole, lex.shifted(whole["compound"], total_shift), tuple(sents_list))
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from itertools import compress, count
+from itertools import chain, compress, count
 from math import fabs, sqrt
 from typing import Any
 
@@ -235,6 +235,94 @@ class FastVader:
             round(fabs(pos_sum / total), 3),
             round(compound, 4),
         )
+
+    def sentence_compounds(self, text: str, sentences: Any, pieces: list[list[str]]) -> list[float] | None:
+        """``[polarity_scores(s)["compound"] for s in sentences]``, cheaper, or None.
+
+        ``pieces[k]`` is ``sentences[k].split()``. When the pieces, in order, are
+        exactly ``text.split()`` (sentences cut from ``text`` at whitespace, as
+        document.split_sentences cuts them) and ``text`` holds no emoji (whose
+        replacement would differ between a text and its sentences), each sentence
+        scores from its tokens as scores_tuple would, without the dict, the
+        pos/neu/neg shares, or any work for a sentence with no lexicon word.
+        Otherwise None, and the caller scores each sentence itself.
+        """
+        if type(text) is not str:
+            return None
+        if not (text.isascii() and self._ascii_emoji_free) and not self._emoji_chars.isdisjoint(text):
+            return None
+        if list(chain.from_iterable(pieces)) != text.split():
+            return None
+        cache = self._tokens
+        if len(cache) > _TOKEN_CACHE_MAX:
+            cache = self._tokens = _TokenCache()
+        get = cache.__getitem__
+        is_candidate = self._candidates.__contains__
+        out = []
+        for sentence, tokens in zip(sentences, pieces):
+            words = list(map(get, tokens))
+            hits = list(compress(count(), map(is_candidate, words)))
+            out.append(self._compound(sentence, tokens, words, hits, cache.rule_words) if hits else 0.0)
+        return out
+
+    def _compound(self, text: str, tokens: list[str], words: list[str], hits: list[int],
+                  rule_words: set[str]) -> float:
+        # scores_tuple's compound from its hit loop on, operation for operation
+        n = len(tokens)
+        last = n - 1
+        lexicon = self.lexicon
+        cap_diff: bool | None = None
+        vals: list[float] = []
+        where: list[int] = []
+        for i in hits:
+            if rule_words.isdisjoint(words[i - 3 if i >= 3 else 0 : i + 3]):
+                v = lexicon[words[i]]
+                if tokens[i].isupper():
+                    if cap_diff is None:
+                        cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
+                    if cap_diff:
+                        v = v + C_INCR if v > 0 else v - C_INCR
+            else:
+                if i < last and words[i] == "kind" and words[i + 1] == "of":
+                    continue
+                if cap_diff is None:
+                    cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
+                v = valence_at(i, words, tokens, lexicon, cap_diff)
+            if v:
+                vals.append(v)
+                where.append(i)
+        if not vals:
+            return 0.0
+        if "but" in words:
+            bi = words.index("but")
+            for k in range(len(vals)):
+                v = vals[k]
+                si = vals.index(v)
+                p = where[si]
+                if p < bi:
+                    vals[si] = v * 0.5
+                elif p > bi:
+                    vals[si] = v * 1.5
+        sum_s = float(sum(vals))
+        ep_count = text.count("!")
+        if ep_count > 4:
+            ep_count = 4
+        ep_amplifier = ep_count * 0.292
+        qm_count = text.count("?")
+        qm_amplifier: float = 0
+        if qm_count > 1:
+            qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+        punct = ep_amplifier + qm_amplifier
+        if sum_s > 0:
+            sum_s += punct
+        elif sum_s < 0:
+            sum_s -= punct
+        compound = sum_s / sqrt((sum_s * sum_s) + 15)
+        if compound < -1.0:
+            compound = -1.0
+        elif compound > 1.0:
+            compound = 1.0
+        return round(compound, 4)
 
     # -- internals ----------------------------------------------------------------
 

@@ -55,7 +55,7 @@ def compile_bank(bank: ThemeBank) -> CompiledBank:
     return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
                         tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index,
                         tuple(_split_regexes(t.phrases, t.patterns) for t in bank.themes),
-                        index.stems is None or index.stems_lower is not None)
+                        index.lower_ok)
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
