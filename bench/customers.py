@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import statistics
@@ -91,6 +92,7 @@ def random_filters(rng: random.Random, lo: dt.date, hi: dt.date, functions: list
 def time_page(db: Path, filters: Filters) -> dict[str, float]:
     """The page's three cached calls, each on its own read-only connection (as vocsrc.ui.data does)."""
     times = {}
+    cpu = time.process_time()
     for name, call in (("figures", lambda c: customer_base(c, filters, "quarter")),
                        ("contact list", lambda c: contact_list(c, filters, 90)),
                        ("thank list", lambda c: thank_list(c, filters, 90))):
@@ -98,7 +100,11 @@ def time_page(db: Path, filters: Filters) -> dict[str, float]:
         with open_store(db, read_only=True) as con:
             call(con)
         times[name] = 1000 * (time.perf_counter() - t)
-    times["page"] = sum(times.values())
+        if name == "figures":
+            times["figures, CPU"] = 1000 * (time.process_time() - cpu)
+    times["page"] = sum(times[k] for k in ("figures", "contact list", "thank list"))
+    # CPU seconds of all threads: on a shared machine wall time also counts waiting for a core.
+    times["page, CPU"] = 1000 * (time.process_time() - cpu)
     return times
 
 
@@ -174,9 +180,11 @@ def main() -> int:
         print(f"store: {n_cust:,} customers, {n_fb:,} feedback rows; {args.runs} random filter changes")
         rng = random.Random(args.seed)
         filters = [random_filters(rng, lo, hi, functions, channels) for _ in range(args.runs)]
+        load_before = os.getloadavg()[0]
         runs = [time_page(db, f) for f in filters]
-        print("DuckDB (what the page runs):")
-        for key in ("figures", "contact list", "thank list", "page"):
+        print(f"DuckDB (what the page runs; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
+              f"{os.cpu_count()} cores):")
+        for key in ("figures", "figures, CPU", "contact list", "thank list", "page", "page, CPU"):
             print("  " + summarise(key, [r[key] for r in runs]))
         dated = [r["page"] for r, f in zip(runs, filters) if not (f.function or f.channel)]
         picked = [r["page"] for r, f in zip(runs, filters) if f.function or f.channel]
@@ -196,8 +204,10 @@ def main() -> int:
         print("  " + summarise("core figures", base))
         page_p95 = p95_of([r["page"] for r in runs])
         print(f"ratio pandas / DuckDB page (median): {statistics.median(base) / statistics.median([r['page'] for r in runs]):.1f}x")
+        figures_p95 = p95_of([r["figures"] for r in runs])
         verdict = "PASS" if page_p95 <= TARGET_MS else "FAIL"
-        print(f"{verdict}: page p95 {page_p95:.0f} ms against a target of {TARGET_MS:.0f} ms")
+        print(f"{verdict}: page p95 {page_p95:.0f} ms against a target of {TARGET_MS:.0f} ms "
+              f"(figures alone p95 {figures_p95:.0f} ms, {'PASS' if figures_p95 <= TARGET_MS else 'FAIL'})")
         return 0 if verdict == "PASS" else 1
     finally:
         if args.keep:
