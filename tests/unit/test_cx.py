@@ -145,3 +145,40 @@ def test_default_lexicon_is_documented() -> None:
     lex = default_lexicon()
     assert len(lex.rules) >= 10
     assert all(r.description for r in lex.rules)
+
+
+def test_lower_cased_rule_regexes_find_the_same_adjustments(external) -> None:
+    """adjustments() with the lower-case regexes and candidates on lower-cased text equal
+    those of the case-insensitive regexes (rule, matched text as written, valence)."""
+    import dataclasses
+
+    from tests.unit.test_fastvader import DATASETS
+    from vocsrc.sentiment.document import split_sentences
+
+    lex = load_lexicon(use_env=False)
+    plain = dataclasses.replace(lex, lower_regexes=(), contrast_lower=None)
+    texts = DATASETS["cfpb_2015"][0](external)[::3] + DATASETS["airline_tweets"][0](external)[::5]
+    sentences = [s for t in texts for s in split_sentences(t)]
+    sentences += [s.upper() for s in sentences[::7]] + [s.replace("'", "\u2019") for s in sentences[::5]]
+    sentences += ["\u0130 was promised a callback but nobody called", "They NEVER CALLED BACK, however it's fine"]
+    fired = 0
+    for s in sentences:
+        want = plain.adjustments(s, lex.triggers.lookup(s))
+        assert lex.adjustments(s) == want, s
+        fired += bool(want)
+    assert fired > 100
+
+
+@pytest.mark.parametrize("pattern, ok", [
+    (r"\b(?:had|have)\s+to\s+call(?:ed)?\b", True), (r"(?<![\d,.])\d{1,3}(?![\d,])", True),
+    (r"[^.!?;]{0,90}?\bnever\b", True), (r"didn\x27t", True),
+    (r"[A-Z]x", False), (r"\bCall", False), (r"(?-i:call)", False), (r"(?x) call", False),
+    (r"(a)\1", False), ("\u017f", False), (r"caf\u00e9", False),
+])
+def test_case_free_accepts_only_patterns_that_match_alike_on_lower_text(pattern: str, ok: bool) -> None:
+    assert cx.case_free(pattern) is ok
+
+
+def test_default_rules_all_run_on_lower_text() -> None:
+    lex = load_lexicon(use_env=False)
+    assert all(r is not None for r in lex.lower_regexes) and lex.contrast_lower is not None

@@ -209,3 +209,15 @@ def test_split_fast_path_changes_no_split(external) -> None:
     for name in DATASETS:
         texts += DATASETS[name][0](external)
     assert [split_sentences(t) for t in texts] == [_reference_split(t) for t in texts]
+
+
+def test_abbreviation_check_reads_the_last_token_as_the_regex_does() -> None:
+    import random
+
+    rng = random.Random(3)
+    for _ in range(20000):
+        piece = "".join(rng.choice(" \"'([a.Bx!?\n\u00a0") for _ in range(rng.randint(0, 8)))
+        m = document._LAST_TOKEN.search(piece)
+        if piece and not piece[-1].isspace():
+            last = piece.rsplit(None, 1)[-1]
+            assert m is not None and m.group(1) == (last.lstrip("\"'([") or last[-1]), piece

@@ -69,6 +69,11 @@ class CxLexicon:
     max_shift: float
     triggers: TriggerIndex
     contrast_re: re.Pattern[str] | None
+    # for text where lower_is_safe: per rule its regex compiled lower-case without
+    # IGNORECASE (None for a non-ASCII phrase or a pattern that is not case_free), and
+    # the same for contrast_re; the same matches on sentence.lower(), found faster
+    lower_regexes: tuple[re.Pattern[str] | None, ...] = ()
+    contrast_lower: re.Pattern[str] | None = None
 
     def candidates(self, text: str) -> set[int]:
         """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
@@ -82,10 +87,18 @@ class CxLexicon:
         out: list[Adjustment] = []
         rules = self.rules
         sentence = sentence.replace("\u2019", "'")
-        contrast = self.contrast_re.search(sentence) if self.contrast_re is not None else None
+        low = sentence.lower() if self.lower_regexes and lower_is_safe(sentence) else None
+        if self.contrast_re is None:
+            contrast = None
+        elif low is not None and self.contrast_lower is not None:
+            contrast = self.contrast_lower.search(low)
+        else:
+            contrast = self.contrast_re.search(sentence)
         for i in sorted(self.candidates(sentence) if candidates is None else candidates):
             rule = rules[i]
-            for m in rule.regex.finditer(sentence):
+            fast = self.lower_regexes[i] if low is not None else None
+            # same spans either way, so the matched text is read from the sentence itself
+            for m in (rule.regex.finditer(sentence) if fast is None else fast.finditer(low)):  # type: ignore[arg-type]
                 start = m.start()
                 if rule.negatable:
                     # only the last few words matter, so tokenise a short slice, not the whole prefix
@@ -94,7 +107,7 @@ class CxLexicon:
                         # "never had to wait" praises the service: skip rather than guess a sign
                         continue
                 weight = self.contrast_weight if contrast is not None and contrast.start() < start else 1.0
-                out.append(Adjustment(rule.key, m.group(0), rule.valence * weight))
+                out.append(Adjustment(rule.key, sentence[start:m.end()], rule.valence * weight))
         return out
 
     def shift(self, sentence: str) -> float:
@@ -330,6 +343,79 @@ def alternation(phrases: Sequence[str], patterns: Sequence[str]) -> re.Pattern[s
     return re.compile("|".join(alts) or "(?!)", re.IGNORECASE)
 
 
+def lower_phrases(phrases: Sequence[str], patterns: Sequence[str] = ()) -> re.Pattern[str] | None:
+    """``alternation(phrases, patterns)`` for lower-cased text where ``lower_is_safe``:
+    compiled without IGNORECASE, phrases lower-cased (same matches, same spans).
+
+    None unless every phrase is ASCII and every pattern ``case_free``.
+    """
+    if not (phrases or patterns) or not all(p.isascii() for p in phrases):
+        return None
+    if patterns and not case_free("|".join(f"(?:{p})" for p in patterns)):
+        return None
+    alts = []
+    if phrases:
+        alts.append(_BOUND_L + "(?:" + "|".join(_phrase_body(p.lower()) for p in phrases) + ")" + _BOUND_R)
+    alts.extend(f"(?:{p})" for p in patterns)
+    return re.compile("|".join(alts))
+
+
+def case_free(pattern: str) -> bool:
+    """Does ``pattern`` match the same, case-sensitively on ``text.lower()``, as with
+    IGNORECASE on ``text`` (for text where ``lower_is_safe``)?
+
+    True when it holds only ASCII literals and ranges without upper-case letters,
+    \\d \\s \\w and their negations, anchors and word boundaries, groups without
+    inline flags, repeats, alternation and lookarounds: each then tests a character
+    exactly as IGNORECASE tests it (see LOWER_UNSAFE). Anything else: False.
+    """
+    import re._constants as c
+    import re._parser as parser
+
+    try:
+        parsed = parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return False
+    if parsed.state.flags & ~(re.IGNORECASE | re.UNICODE):
+        return False
+    categories = {c.CATEGORY_DIGIT, c.CATEGORY_NOT_DIGIT, c.CATEGORY_SPACE, c.CATEGORY_NOT_SPACE,
+                  c.CATEGORY_WORD, c.CATEGORY_NOT_WORD}
+
+    def lower_ascii(code: int) -> bool:
+        return code < 128 and not chr(code).isupper()
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op in (c.LITERAL, c.NOT_LITERAL):
+                ok = lower_ascii(av)
+            elif op is c.RANGE:
+                ok = av[1] < 128 and all(lower_ascii(x) for x in range(av[0], av[1] + 1))
+            elif op is c.IN:
+                ok = walk(av)
+            elif op is c.CATEGORY:
+                ok = av in categories
+            elif op is c.SUBPATTERN:
+                ok = not av[1] and not av[2] and walk(av[3])
+            elif op is c.BRANCH:
+                ok = all(walk(b) for b in av[1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                ok = walk(av[2])
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                ok = walk(av[1])
+            elif op is c.ATOMIC_GROUP:
+                ok = walk(av)
+            elif op is c.AT:
+                ok = av in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING,
+                            c.AT_END, c.AT_END_STRING)
+            else:
+                ok = op in (c.ANY, c.NEGATE)
+            if not ok:
+                return False
+        return True
+
+    return walk(parsed)
+
+
 def stem_regex(stems: Sequence[str], ignore_case: bool = True) -> re.Pattern[str] | None:
     """Regex finding word starts that begin with one of ``stems``; group ``s<i>`` tells which."""
     if not stems:
@@ -542,7 +628,9 @@ def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bo
     contrast = alternation(sorted(settings["contrast_words"]), ()) if settings["contrast_words"] else None
     return CxLexicon(tuple(rules), tuple(str(f) for f in files), settings["negations"],
                      settings["negation_window"], settings["contrast_words"],
-                     settings["contrast_weight"], settings["max_shift"], index, contrast)
+                     settings["contrast_weight"], settings["max_shift"], index, contrast,
+                     tuple(lower_phrases(r.phrases, r.patterns) for r in rules),
+                     lower_phrases(sorted(settings["contrast_words"])) if settings["contrast_words"] else None)
 
 
 @lru_cache(maxsize=8)

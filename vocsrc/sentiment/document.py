@@ -105,10 +105,19 @@ def split_sentences(text: str) -> list[str]:
 
 def _is_abbreviation(piece: str) -> bool:
     """Does ``piece`` end in an abbreviation or initial rather than a sentence?"""
-    m = _LAST_TOKEN.search(piece)
-    if m is None or m.group(1).endswith(".."):  # an ellipsis ends a sentence
+    if piece and not piece[-1].isspace():
+        # what _LAST_TOKEN finds, without its scan from the start of the piece: the last
+        # whitespace-free run, leading quotes/brackets dropped (its last character kept)
+        last = piece.rsplit(None, 1)[-1]
+        token = last.lstrip("\"'([") or last[-1]
+    else:
+        m = _LAST_TOKEN.search(piece)
+        if m is None:
+            return False
+        token = m.group(1)
+    if token.endswith(".."):  # an ellipsis ends a sentence
         return False
-    core = m.group(1).rstrip(".!?").lower()
+    core = token.rstrip(".!?").lower()
     return core in _ABBREV or (len(core) == 1 and core.isalpha()) or _DOTTED.fullmatch(core) is not None
 
 

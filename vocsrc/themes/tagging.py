@@ -10,8 +10,9 @@ the usual text (ASCII, or at least free of the three characters for which it
 makes a difference, see ``cx.lower_is_safe``) the pre-check and the phrase
 regexes run case-sensitively on ``text.lower()``, compiled lower-case: the same
 matches at the same positions, so the same tags. Theme patterns (user regexes)
-keep IGNORECASE on the text itself; the one alternation per theme is kept for
-``matches`` and for other text.
+join them when ``cx.case_free`` shows that is exact, else keep IGNORECASE on the
+text itself; the one alternation per theme is kept for ``matches`` and for
+other text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
-    lower_is_safe
+    lower_is_safe, lower_phrases
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -42,6 +43,9 @@ def _split_regexes(phrases: tuple[str, ...], patterns: tuple[str, ...]
                    ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None:
     if not all(p.isascii() for p in phrases):
         return None
+    whole = lower_phrases(phrases, patterns)
+    if whole is not None:  # patterns too can run on the lower-cased text (cx.case_free)
+        return whole, None
     # the phrase half of ``alternation``, lower-cased: for ASCII the same as IGNORECASE on lower-cased text
     ph = (re.compile(_BOUND_L + "(?:" + "|".join(_phrase_body(p.lower()) for p in phrases) + ")" + _BOUND_R)
           if phrases else None)
