@@ -142,10 +142,13 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
     used = set(mapping.columns.values())
     extra_cols = {h: stg_col[h] for h in table.columns if h not in used} if mapping.keep_extra else {}
 
+    # DuckDB's own progress bar is for interactive use: here it would write to our
+    # stdout (the CLI's JSON) and slow long statements; we report progress ourselves.
     mem = duckdb.connect(config={"preserve_insertion_order": False, "memory_limit": MEMORY_LIMIT,
                                  "temp_directory": tempfile.gettempdir()})
     try:
         mem.execute("SET TimeZone = 'UTC'")
+        mem.execute("SET enable_progress_bar = false")
         n_staged = _stage(mem, table, progress, mapping.skip_after_header)
         if n_staged == 0 and not table.problems:
             raise ImportFailed(name, "headers only: no data rows")

@@ -33,7 +33,10 @@ def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnect
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            # Its progress bar would write to our stdout (the CLI's JSON) and slow long statements.
+            con.execute("SET enable_progress_bar = false")
+            return con
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _is_lock_error(exc):
                 raise VocError(f"{path}: cannot open the store: {exc}") from exc
