@@ -53,19 +53,30 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.text is None:
         print("error: give a text, '-' for stdin, or --check FILE", file=sys.stderr)
         return 2
-    from vocsrc.sentiment.document import score_document
+    from vocsrc.sentiment.document import score_many
 
-    texts = (line.rstrip("\r\n") for line in sys.stdin) if args.text == "-" else iter([args.text])
     write = sys.stdout.write
-    for text in texts:
-        s = score_document(text)
-        if args.json:
-            write(json.dumps({"text": text, "vader": s.vader_compound, "cx": s.cx_compound,
-                              "label": s.label, "cx_label": s.cx_label, "pos": s.vader_pos,
-                              "neu": s.vader_neu, "neg": s.vader_neg}, ensure_ascii=False) + "\n")
-        else:
-            write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
+    # Read stdin in blocks: each block is scored on every core, and output keeps input order.
+    for block in _blocks(sys.stdin) if args.text == "-" else [[args.text]]:
+        for text, s in zip(block, score_many(block)):
+            if args.json:
+                write(json.dumps({"text": text, "vader": s.vader_compound, "cx": s.cx_compound,
+                                  "label": s.label, "cx_label": s.cx_label, "pos": s.vader_pos,
+                                  "neu": s.vader_neu, "neg": s.vader_neg}, ensure_ascii=False) + "\n")
+            else:
+                write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
     return 0
+
+
+def _blocks(stream, size: int = 20_000):
+    block: list[str] = []
+    for line in stream:
+        block.append(line.rstrip("\r\n"))
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 def _evaluate_parser(sub: argparse._SubParsersAction) -> None:
