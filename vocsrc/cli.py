@@ -53,13 +53,15 @@ def _bar(desc: str, enabled: bool = True):
     return bar, update
 
 
-def _refresh_rollups(db: str | None) -> None:
-    """Rebuild the dashboard's rollups after the store changed (writers only)."""
+def _refresh_rollups(db: str | None, force: bool = True) -> None:
+    """Rebuild the dashboard's rollups after the store changed (writers only); without
+    ``force`` only when they no longer match the store."""
     from vocsrc import rollup
     from vocsrc.store import open_store
 
     with open_store(db) as con:
-        rollup.refresh(con)
+        if force or not rollup.current(con):
+            rollup.refresh(con)
 
 
 def _print_json(value: object) -> None:
@@ -80,7 +82,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     scoring = score_new_texts(args.db, progress=None if args.json else _bar("scoring texts")[1])
-    _refresh_rollups(args.db)
+    if result.accepted or scoring.scored:
+        _refresh_rollups(args.db)
     out = {**result.to_dict(), "scored_texts": scoring.scored}
     if args.json:
         _print_json(out)
@@ -158,7 +161,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         result = score_new_texts(args.db, progress=update, rescore=not args.new_only, processes=args.processes)
     finally:
         bar.close()
-    _refresh_rollups(args.db)
+    _refresh_rollups(args.db, force=bool(result.scored))
     print(f"scored {result.scored:,} distinct texts in {result.seconds:.1f} s "
           f"({result.rate:,.0f} texts/s) with {result.scorer}")
     return 0
