@@ -95,8 +95,9 @@ def split_sentences(text: str) -> list[str]:
             out.append(tail)
     result: list[str] = []
     for s in out:
-        # str.split() splits where _WORDS (\S+) does: both use str.isspace()
-        if len(s.split()) > LONG_SENTENCE_WORDS:
+        # str.split() splits where _WORDS (\S+) does: both use str.isspace(); more words
+        # than LONG_SENTENCE_WORDS take at least twice as many characters
+        if len(s) > 2 * LONG_SENTENCE_WORDS and len(s.split()) > LONG_SENTENCE_WORDS:
             result.extend(c for c in _CLAUSE.split(s) if c.strip())
         else:
             result.append(s)
@@ -161,17 +162,25 @@ def combine(sentences: Sequence[SentenceScore], neg_weight: float = NEG_WEIGHT) 
     across sentences scores high while one loud sentence no longer saturates
     the whole text (X / sqrt(k) behaves like a z-statistic).
     """
-    if not sentences:
+    return _pool([s.cx for s in sentences], neg_weight)
+
+
+def _pool(cxs: Sequence[float], neg_weight: float = NEG_WEIGHT) -> float:
+    # combine() on the sentences' CX compounds alone
+    if not cxs:
         return 0.0
     x = 0.0
-    for s in sentences:
-        v = unnormalize(s.cx)
+    for c in cxs:
+        v = unnormalize(c)
         x += v * neg_weight if v < 0 else v
-    return round(x / math.sqrt(x * x + ALPHA * len(sentences)), 4)
+    return round(x / math.sqrt(x * x + ALPHA * len(cxs)), 4)
 
 
-def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
-    """Raw VADER on the whole text, the CX shift summed over sentences, and sentence scores."""
+_Parts = tuple[dict[str, float], float, list[str], list[float], list[float], list[int]]
+
+
+def _analyse(text: str, lexicon: CxLexicon | None) -> _Parts:
+    """analyse() as plain lists: whole, cx_whole, sentences, their raw and CX compounds, word counts."""
     lex = lexicon or default_lexicon()
     text = text if isinstance(text, str) else ""
     analyzer = raw_analyzer()
@@ -180,10 +189,12 @@ def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
     if len(parts) <= 1:
         # one sentence: the whole-text score is the sentence score, no second VADER call
         cx = lex.adjust(whole["compound"], text)
+        if not parts:
+            return whole, cx, parts, [], [], []
         # len(str.split()) counts what _WORDS.findall counts: both split on str.isspace()
-        sents = (SentenceScore(parts[0], whole["compound"], cx, len(text.split())),) if parts else ()
-        return Analysis(whole, cx, sents)
+        return whole, cx, parts, [whole["compound"]], [cx], [len(text.split())]
     pieces = [s.split() for s in parts]
+    words = [len(p) for p in pieces]
     compounds = getattr(analyzer, "sentence_compounds", None)
     raws = compounds(text, parts, pieces) if compounds is not None else None
     if raws is None:
@@ -191,15 +202,20 @@ def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
     if len(parts) <= _WHOLE_CHECK_MAX and not lex.candidates(text):
         # a sentence's pre-check candidates are a subset of its text's (its words are
         # among the text's; a stem match in it is one in the text), so no sentence shifts
-        sents = tuple(SentenceScore(s, raw, raw, len(p)) for s, raw, p in zip(parts, raws, pieces))
-        return Analysis(whole, whole["compound"], sents)
+        return whole, whole["compound"], parts, raws, raws, words
     total_shift = 0.0
-    sents_list = []
-    for s, raw, p in zip(parts, raws, pieces):
+    cxs = []
+    for s, raw in zip(parts, raws):
         shift = lex.shift(s)
         total_shift += shift
-        sents_list.append(SentenceScore(s, raw, lex.shifted(raw, shift), len(p)))
-    return Analysis(whole, lex.shifted(whole["compound"], total_shift), tuple(sents_list))
+        cxs.append(lex.shifted(raw, shift))
+    return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
+
+
+def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
+    """Raw VADER on the whole text, the CX shift summed over sentences, and sentence scores."""
+    whole, cx_whole, parts, raws, cxs, words = _analyse(text, lexicon)
+    return Analysis(whole, cx_whole, tuple(map(SentenceScore, parts, raws, cxs, words)))
 
 
 def document_compound(a: Analysis, neg_weight: float = NEG_WEIGHT) -> float:
@@ -217,21 +233,23 @@ def document_compound(a: Analysis, neg_weight: float = NEG_WEIGHT) -> float:
 
 def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
     """Raw VADER on the whole text plus the CX-aware document score and evidence sentences."""
-    a = analyse(text, lexicon)
-    cx = document_compound(a)
-    worst = min(a.sentences, key=lambda s: s.cx, default=None)
-    best = max(a.sentences, key=lambda s: s.cx, default=None)
+    # document_compound(analyse(text)) and the evidence sentences, without building
+    # an Analysis: min/max return the first extreme, as list.index finds it
+    whole, cx_whole, parts, _, cxs, words = _analyse(text, lexicon)
+    cx = cx_whole if sum(words) <= SHORT_WORDS else _pool(cxs)
+    worst = min(cxs) if cxs else None
+    best = max(cxs) if cxs else None
     return TextScore(
-        vader_compound=a.whole["compound"],
-        vader_pos=a.whole["pos"],
-        vader_neu=a.whole["neu"],
-        vader_neg=a.whole["neg"],
+        vader_compound=whole["compound"],
+        vader_pos=whole["pos"],
+        vader_neu=whole["neu"],
+        vader_neg=whole["neg"],
         cx_compound=cx,
-        label=label(a.whole["compound"]),
+        label=label(whole["compound"]),
         cx_label=label(cx),
-        n_sentences=len(a.sentences),
-        neg_sentence=worst.text if worst is not None and worst.cx <= NEG_THRESHOLD else None,
-        pos_sentence=best.text if best is not None and best.cx >= POS_THRESHOLD else None,
+        n_sentences=len(parts),
+        neg_sentence=parts[cxs.index(worst)] if worst is not None and worst <= NEG_THRESHOLD else None,
+        pos_sentence=parts[cxs.index(best)] if best is not None and best >= POS_THRESHOLD else None,
     )
 
 
