@@ -32,9 +32,11 @@ class CompiledBank:
     parents: tuple[str | None, ...]
     regexes: tuple[re.Pattern[str], ...]
     triggers: TriggerIndex
-    # per theme, for lower-cased text: (phrases compiled lower-case without IGNORECASE,
-    # patterns as in ``regexes``), either None when the theme has none; the whole
-    # entry None when a phrase is not ASCII (then ``regexes`` runs on the text)
+    # per theme, for text where lower_is_safe: (regex for text.lower(): the phrases
+    # compiled lower-case without IGNORECASE, with the patterns when cx.case_free
+    # allows; else the patterns with IGNORECASE, for the text itself), either None
+    # when there is nothing for it; the entry None when a phrase is not ASCII (then
+    # ``regexes`` runs on the text)
     split: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, ...] = ()
     lower_ok: bool = False  # the pre-check can run on lower-cased text (ASCII stems)
 
