@@ -7,7 +7,7 @@ from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
 from vocsrc.briefing.periods import parse_period, recent_periods
 from vocsrc.privacy import escape_markdown as esc
-from vocsrc.ui.briefing import actions_editor, download_buttons, figure_caption, get_pack, verbatims
+from vocsrc.ui.briefing import actions_editor, customers, download_buttons, figure_caption, get_pack, verbatims
 from vocsrc.ui.data import query
 from vocsrc.ui.widgets import chart_with_downloads
 
@@ -76,6 +76,10 @@ else:
         col.metric(f.label, f.fmt(), help=f.footnote)
     if spec := pack.chart("complaints"):
         chart_with_downloads(spec.chart, "brief_complaints")
+
+if pack.customers is not None:
+    st.header("Our customers")
+    customers(pack)
 
 st.header("In their words")
 verbatims(pack)

@@ -11,11 +11,15 @@ def test_pack_renders_with_every_section(store):
     at = open_page("pages/briefing.py")
     headers = [h.value for h in at.header]
     assert headers == ["Headlines", "The whole distribution and how the middle moved",
-                       "What changed (beyond noise only)", "Themes by impact", "Complaints", "In their words",
+                       "What changed (beyond noise only)", "Themes by impact", "Complaints", "Our customers",
+                       "In their words",
                        "Questions to take back to your team", "You said, we did"]
     assert any("NPS" in m.value for m in at.markdown)
     assert any(c.value.startswith("n = ") for c in at.caption)
     assert any(m.value.startswith("> ") for m in at.markdown)  # verbatims shown
+    assert any(m.value.startswith("Customers heard from: ") for m in at.markdown)
+    assert any("not a promise of cause" in i.value for i in at.info)  # the association caveat
+    assert any("Churn (95% Wilson interval)" in d.value.columns for d in at.dataframe)
 
 
 def test_leave_free_text_out_and_pick_another_period(store):

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vocsrc.stats.sentences import fmt_pct, fmt_points
+
+if TYPE_CHECKING:
+    from vocsrc.customer_base import CustomerSection
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,9 @@ class Pack:
     actions: tuple[Action, ...]
     charts: tuple[ChartSpec, ...]
     notes: tuple[str, ...] = ()  # method notes printed at the end of every format
+    # 'Our customers' (vocsrc.customer_base.briefing_section): None in packs built without it;
+    # ``available`` is False when the store has no customer file.
+    customers: CustomerSection | None = None
 
     @property
     def title(self) -> str:

@@ -4,8 +4,12 @@ of numbers (for speaker notes and appendices)."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from vocsrc.briefing.pack import Figure, Pack
+
+if TYPE_CHECKING:
+    from vocsrc.customer_base import BandFigures, CustomerSection
 
 IMAGE_SCALE = 2.0  # sharp on a projected slide and in print
 
@@ -38,7 +42,68 @@ def numbers(pack: Pack) -> list[str]:
     if pack.complaints:
         out.append(figure_line(pack.complaints.volume))
         out += [figure_line(f) for f in pack.complaints.shares]
+    if pack.customers is not None and pack.customers.available:
+        note = customers_footnote(pack)
+        out += [f"{line} [{note}]" for line in (heard_text(pack.customers), *band_lines(pack.customers))]
     return out
+
+
+# 'Our customers': the same words and numbers in every format.
+CUSTOMERS_TITLE = "Our customers"
+NO_CUSTOMERS = "No customer file has been imported, so customers cannot be counted here."
+CUSTOMER_COLUMNS = ("Band", "Active customers", "Yearly revenue", "Share of revenue", "Customers in the period",
+                    "Lost", "Churn (95% Wilson interval)")
+
+
+def customers_unavailable_line(c: CustomerSection) -> str:
+    """The one plain line shown when the section cannot be filled."""
+    return c.sentences[0] if c.sentences else NO_CUSTOMERS
+
+
+def heard_text(c: CustomerSection) -> str:
+    share = f" ({c.heard_share:.0%})" if c.heard_share is not None else ""
+    return f"Customers heard from: {c.heard_customers:,} of {c.active_customers:,} active customers{share}"
+
+
+def _rate(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.1%}"
+
+
+def churn_text(b: BandFigures) -> str:
+    """'1.5% (0.6% to 3.5%)', flagged when the band has too few customers to read."""
+    if b.churn_rate is None:
+        return "n/a"
+    text = _rate(b.churn_rate)
+    if b.churn_low is not None and b.churn_high is not None:
+        text += f" ({_rate(b.churn_low)} to {_rate(b.churn_high)})"
+    return text if b.solid else f"{text}, too few to rely on"
+
+
+def money(x: float) -> str:
+    return f"£{x:,.0f}"
+
+
+def customer_rows(c: CustomerSection) -> list[tuple[str, ...]]:
+    """One row per band, in the order of ``CUSTOMER_COLUMNS``."""
+    return [(b.label, f"{b.active_customers:,}", money(b.revenue),
+             "n/a" if b.revenue_share is None else f"{b.revenue_share:.0%}", f"{b.customers:,}", f"{b.lost:,}",
+             churn_text(b)) for b in c.bands]
+
+
+def band_lines(c: CustomerSection) -> list[str]:
+    """Each band's figures as one sentence-like line (speaker notes, the numbers appendix)."""
+    return [f"{b.label}: {b.active_customers:,} active customers holding {money(b.revenue)} of yearly revenue"
+            + (f" ({b.revenue_share:.0%})" if b.revenue_share is not None else "")
+            + f"; {b.lost:,} of {b.customers:,} lost in the period, churn {churn_text(b)}" for b in c.bands]
+
+
+def customers_footnote(pack: Pack) -> str:
+    """The section's footnote (n, period, method) with the pack's data freshness."""
+    c = pack.customers
+    note = c.footnote if c is not None else ""
+    if "data to " not in note:
+        note = " · ".join(p for p in (note, f"data to {pack.freshness}") if p)
+    return note
 
 
 # Characters outside latin-1 that readers of a briefing will meet, spelled in latin-1. The PDF's

@@ -11,7 +11,8 @@ import base64
 from html import escape
 
 from vocsrc.briefing.pack import Figure, Pack
-from vocsrc.briefing.render_common import chart_images
+from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, CUSTOMERS_TITLE, chart_images, customer_rows,
+                                            customers_footnote, customers_unavailable_line, heard_text)
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#222;max-width:960px;margin:2em auto;
@@ -26,7 +27,7 @@ figcaption{color:#666;font-size:.82em}
 blockquote{border-left:4px solid #BBBBBB;margin:.8em 0;padding:.3em .9em;background:#fafafa}
 blockquote.bad{border-color:#D55E00}blockquote.good{border-color:#0072B2}
 mark{background:#fff1b8;padding:0 .1em}.meta{color:#666;font-size:.82em}
-.notes{color:#555;font-size:.85em}
+.notes{color:#555;font-size:.85em}.caveat{border-left:4px solid #E69F00;padding:.3em .9em;background:#fffaf0}
 @media print{body{max-width:none;margin:0;font-size:10.5pt}h2{page-break-after:avoid}
 figure,blockquote,table,tr{page-break-inside:avoid}a{color:inherit;text-decoration:none}
 @page{size:A4;margin:15mm}}
@@ -90,6 +91,25 @@ def _complaints(pack: Pack, images: dict[str, bytes]) -> str:
     return out + "</table>" + _chart(pack, images, "complaints")
 
 
+def _customers(pack: Pack) -> str:
+    """'Our customers': heard from, value and churn by band, the sentences, the caveat, the footnote."""
+    c = pack.customers
+    if c is None:
+        return ""
+    head = f"<h2>{_e(CUSTOMERS_TITLE)}</h2>"
+    if not c.available:
+        return head + f"<p>{_e(customers_unavailable_line(c))}</p>"
+    grey = ' class="grey"'
+    rows = "".join(  # the churn cell greyed when the band is too small to read
+        "<tr>" + "".join(f"<td{grey if i == len(row) - 1 and not b.solid else ''}>{_e(cell)}</td>"
+                         for i, cell in enumerate(row)) + "</tr>"
+        for b, row in zip(c.bands, customer_rows(c)))
+    table = ("<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in CUSTOMER_COLUMNS) + f"</tr>{rows}</table>"
+             if rows else "")
+    return (head + f"<p>{_e(heard_text(c))}</p>" + table + _list(c.sentences)
+            + f'<p class="caveat">{_e(c.caveat)}</p><span class="fn">{_e(customers_footnote(pack))}</span>')
+
+
 def _verbatims(pack: Pack) -> str:
     if not pack.include_text:
         return "<p>Free text is left out of this pack.</p>"
@@ -127,6 +147,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
         "<h2>What changed (beyond noise only)</h2>", _list(pack.changes),
         "<h2>Themes by impact</h2>", _chart(pack, images, "themes"), _themes(pack),
         "<h2>Complaints</h2>", _complaints(pack, images),
+        _customers(pack),
         "<h2>In their words</h2>", _verbatims(pack),
         "<h2>Questions to take back to your team</h2>",
         "<ol>" + "".join(f"<li>{_e(q.text)}<span class=\"fn\">Because: {_e(q.because)}</span></li>"

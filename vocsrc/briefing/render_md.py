@@ -5,11 +5,30 @@ neither format nor link nor smuggle HTML."""
 from __future__ import annotations
 
 from vocsrc.briefing.pack import Figure, Pack
+from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, CUSTOMERS_TITLE, customer_rows, customers_footnote,
+                                            customers_unavailable_line, heard_text)
 from vocsrc.privacy import escape_markdown as esc
 
 
 def _fig(f: Figure) -> str:
     return f"{esc(f.text)}  \n  <small>{esc(f.footnote)}</small>"
+
+
+def _customers(pack: Pack) -> list[str]:
+    c = pack.customers
+    if c is None:
+        return []
+    out = ["", f"## {esc(CUSTOMERS_TITLE)}", ""]
+    if not c.available:
+        return out + [esc(customers_unavailable_line(c))]
+    out += [esc(heard_text(c)), ""]
+    rows = customer_rows(c)
+    if rows:
+        out += ["| " + " | ".join(esc(h) for h in CUSTOMER_COLUMNS) + " |", "|" + "---|" * len(CUSTOMER_COLUMNS)]
+        out += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in rows]
+        out.append("")
+    out += [f"- {esc(s)}" for s in c.sentences]
+    return out + ["", f"_{esc(c.caveat)}_", "", f"<small>{esc(customers_footnote(pack))}</small>"]
 
 
 def render_md(pack: Pack) -> str:
@@ -35,6 +54,7 @@ def render_md(pack: Pack) -> str:
         out += [f"- {esc(f.label)}: {_fig(f)}" for f in pack.complaints.shares]
     else:
         out.append("No complaints in either period.")
+    out += _customers(pack)
     out += ["", "## In their words", ""]
     if not pack.include_text:
         out.append("Free text is left out of this pack.")

@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 
 from vocsrc.briefing.pack import Figure, Pack
-from vocsrc.briefing.render_common import chart_images, to_latin1 as L
+from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, CUSTOMERS_TITLE, chart_images, customer_rows,
+                                            customers_footnote, customers_unavailable_line, heard_text,
+                                            to_latin1 as L)
 
 BLUE = (0, 114, 178)
 GREY = (110, 110, 110)
@@ -82,6 +84,19 @@ class _Writer:
         if footnote:
             self.note(footnote)
 
+    def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
+        """A small table in 8-point text; the header in bold, rows wrapped within their column."""
+        pdf = self.pdf
+        pdf.set_text_color(34, 34, 34)
+        with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, first_row_as_headings=True) as t:
+            for i, row in enumerate((header, *rows)):
+                pdf.set_font("Helvetica", "B" if i == 0 else "", 8)
+                r = t.row()
+                for cell in row:
+                    r.cell(L(cell))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.ln(1)
+
     def quote(self, before: str, evidence: str, after: str, meta: str) -> None:
         pdf = self.pdf
         pdf.set_text_color(34, 34, 34)
@@ -94,6 +109,24 @@ class _Writer:
         pdf.ln(5)
         self.note(meta)
         pdf.ln(1)
+
+
+def _customers(w: _Writer, pack: Pack) -> None:
+    c = pack.customers
+    if c is None:
+        return
+    w.heading(CUSTOMERS_TITLE)
+    if not c.available:
+        w.text(customers_unavailable_line(c))
+        return
+    w.text(heard_text(c))
+    w.pdf.ln(1)
+    if c.bands:
+        w.table(CUSTOMER_COLUMNS, customer_rows(c), (24, 18, 22, 16, 20, 12, 36))
+    for s in c.sentences:
+        w.bullet(s)
+    w.text(c.caveat, 9, "I")
+    w.note(customers_footnote(pack))
 
 
 def render_pdf(pack: Pack, images: dict[str, bytes] | None = None) -> bytes:
@@ -140,6 +173,7 @@ def render_pdf(pack: Pack, images: dict[str, bytes] | None = None) -> bytes:
             w.figure(f)
         spec = pack.chart("complaints")
         w.image(images.get("complaints"), spec.footnote if spec else "")
+    _customers(w, pack)
     w.heading("In their words")
     if not pack.include_text:
         w.text("Free text is left out of this pack.")

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from vocsrc.briefing.pack import Pack
 from vocsrc.briefing.questions import short_sentence as short
-from vocsrc.briefing.render_common import chart_images, figure_line, numbers
+from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, CUSTOMERS_TITLE, band_lines, chart_images,
+                                            customer_rows, customers_footnote, figure_line, heard_text, numbers)
 
 WIDE = (13.333, 7.5)  # 16:9, inches
 
@@ -76,6 +77,34 @@ class Deck:
         left = (WIDE[0] - width) / 2
         slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(1.6), width=Inches(width))
 
+    def table(self, title: str, lead: str, header: Sequence[str], rows: Sequence[Sequence[str]], after: str,
+              notes: Sequence[str], footnote: str = "") -> None:
+        """A sentence, a small table and a closing line (e.g. a caveat) on one slide."""
+        from pptx.util import Inches, Pt
+
+        slide = self._slide(title, notes, footnote)
+        box = slide.shapes.add_textbox(Inches(0.7), Inches(1.5), Inches(11.9), Inches(0.6))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = lead
+        for r in box.text_frame.paragraphs[0].runs:
+            r.font.size = Pt(18)
+        height = 0.4 * (len(rows) + 1)
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(0.7), Inches(2.2), Inches(11.9),
+                                       Inches(height))
+        for i, row in enumerate((header, *rows)):
+            for j, text in enumerate(row):
+                cell = shape.table.cell(i, j)
+                cell.text = str(text)
+                for p in cell.text_frame.paragraphs:
+                    for r in p.runs:
+                        r.font.size = Pt(12)
+        box = slide.shapes.add_textbox(Inches(0.7), Inches(2.4 + height), Inches(11.9), Inches(1.2))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = after
+        for r in box.text_frame.paragraphs[0].runs:
+            r.font.size = Pt(14)
+            r.font.italic = True
+
     def save(self) -> bytes:
         buf = io.BytesIO()
         self.prs.save(buf)
@@ -131,6 +160,11 @@ def add_pack_slides(deck: Deck, pack: Pack, images: dict[str, bytes]) -> None:
             deck.picture(short(rising), images["complaints"], notes, pack.chart("complaints").footnote)
         else:
             deck.bullets(short(rising), list(c.sentences), notes, c.volume.footnote)
+    c = pack.customers
+    if c is not None and c.available:  # without a customer file the deck leaves the slide out
+        deck.table(CUSTOMERS_TITLE, heard_text(c), CUSTOMER_COLUMNS, customer_rows(c), c.caveat,
+                   [heard_text(c), *band_lines(c), *c.sentences, c.caveat, customers_footnote(pack)],
+                   customers_footnote(pack))
     if pack.include_text and pack.verbatims:
         quotes = [f"“{v.evidence or v.text[:160]}” ({v.band}, {v.source})" for v in pack.verbatims[:6]]
         deck.bullets("In their words: as many good as bad", quotes, [f"{v.band}: {v.text}" for v in pack.verbatims],

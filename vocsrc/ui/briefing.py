@@ -58,6 +58,28 @@ def figure_caption(f: Figure) -> None:
     st.caption(esc(f.footnote))
 
 
+def customers(pack: Pack) -> None:
+    """'Our customers': heard from, value and churn by band (Wilson intervals), the sentences, the
+    association caveat and the footnote. One plain line without a customer file."""
+    from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, customer_rows, customers_footnote,
+                                               customers_unavailable_line, heard_text)
+
+    c = pack.customers
+    if c is None:
+        return
+    if not c.available:
+        st.caption(esc(customers_unavailable_line(c)))
+        return
+    st.markdown(esc(heard_text(c)))
+    if c.bands:
+        st.dataframe(pd.DataFrame(customer_rows(c), columns=list(CUSTOMER_COLUMNS)), hide_index=True,
+                     width="stretch")
+    for s in c.sentences:
+        st.markdown(f"- {esc(s)}")
+    st.info(esc(c.caveat), icon=":material/info:")
+    st.caption(esc(customers_footnote(pack)))
+
+
 def verbatims(pack: Pack) -> None:
     if not pack.include_text:
         st.caption("Free text is left out.")
