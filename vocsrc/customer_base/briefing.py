@@ -49,8 +49,11 @@ class CustomerSection:
 def briefing_section(con: duckdb.DuckDBPyConnection, filters: Filters) -> CustomerSection:
     """'Our customers' for one set of filters; ``available`` is False when there is nothing to say."""
     cb = customer_base(con, filters)
-    empty = CustomerSection(False, "Our customers", None, None, 0, 0, None, 0.0, (), (
-        "No customer file has been imported, so customers cannot be counted here.",), ASSOCIATION_CAVEAT, "")
+    if not cb.unmatched.get("customers_on_file"):
+        why = "No customer file has been imported, so customers cannot be counted here."
+    else:
+        why = "No feedback or customers fall in this period, so there is nothing to count here."
+    empty = CustomerSection(False, "Our customers", None, None, 0, 0, None, 0.0, (), (why,), ASSOCIATION_CAVEAT, "")
     if cb.window is None or cb.empty or not cb.unmatched.get("customers_on_file"):
         return empty
     t = cb.totals
