@@ -226,3 +226,28 @@ def test_fast_tagging_equals_case_insensitive_tagging(external: Path) -> None:
     texts += _variants(texts[::20])
     for bank in (load_bank(use_env=False), airline_bank()):
         assert [tag(t, bank) for t in texts] == [_reference_tag(t, bank) for t in texts]
+
+
+def test_fast_tagging_on_awkward_phrases(tmp_path: Path) -> None:
+    """Phrases of *-words only, sharing stems, with digits, hyphens and apostrophes, and a
+    pattern whose trigger may be absent: the ASCII path tags as the one alternation does."""
+    path = _write(tmp_path, r"""
+[themes.a]
+description = "a"
+phrases = ["cancel*", "cancellation*", "wi-fi", "24/7 help", "don't care", "e-mail*", "long line*"]
+replace = true
+[themes.b]
+description = "b"
+phrases = ["can*", "help desk", "line"]
+patterns = ['\bfee\w*\s+\d+']
+triggers = ["fees"]
+replace = true
+""")
+    bank = load_bank(path, use_env=False)
+    rng = random.Random(9)
+    vocab = ["cancel", "cancellation", "cancelled", "can", "wi-fi", "wifi", "24/7", "help", "desk", "don't",
+             "care", "e-mail", "email", "long", "lines", "line", "fee", "fees", "12", "x", "'", "-", ".", "_"]
+    for _ in range(5000):
+        text = "".join(rng.choice(vocab) + rng.choice(["", " ", "  ", ", ", "\n"]) for _ in range(rng.randint(1, 8)))
+        text = text.upper() if rng.random() < 0.2 else text
+        assert tag(text, bank) == _reference_tag(text, bank), text

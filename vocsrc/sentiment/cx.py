@@ -180,7 +180,10 @@ class TriggerIndex:
         the same alternation keeps its exact semantics (e.g. "cancel" hiding
         "cancellation" at the same position).
         """
-        toks = set(_lower_tokens(low))
+        return self.lookup_lower_tokens(low, set(_lower_tokens(low)))
+
+    def lookup_lower_tokens(self, low: str, toks: set[str]) -> set[int]:
+        """``lookup_lower(low)`` given ``toks = set(tokens(low))``, for a caller that needs them too."""
         found = set(self.always)
         words = self.words
         for w in words.keys() & toks:

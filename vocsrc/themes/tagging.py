@@ -12,7 +12,9 @@ regexes run case-sensitively on ``text.lower()``, compiled lower-case: the same
 matches at the same positions, so the same tags. Theme patterns (user regexes)
 join them when ``cx.case_free`` shows that is exact, else keep IGNORECASE on the
 text itself; the one alternation per theme is kept for ``matches`` and for
-other text.
+other text. On ASCII text a found theme goes further: only its phrases whose
+words are all among the text's tokens are tried, each where str.find puts its
+first literal (``_phrase_checks``), then its patterns.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
-    lower_is_safe, lower_phrases
+from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _lower_tokens, _phrase_body, alternation, \
+    build_triggers, case_free, lower_is_safe, lower_phrases, tokens
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -39,6 +41,40 @@ class CompiledBank:
     # ``regexes`` runs on the text)
     split: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, ...] = ()
     lower_ok: bool = False  # the pre-check can run on lower-cased text (ASCII stems)
+    # per theme, for ASCII text: each phrase as (words it needs among the text's tokens,
+    # stem it needs in the text if it has no whole word, its first literal, its regex for
+    # the lower-cased text), and the patterns (regex, runs on lower-cased text?); None
+    # when a phrase is not ASCII
+    phrase_checks: tuple[tuple[tuple[tuple[frozenset[str], str | None, str, re.Pattern[str]], ...],
+                               tuple[re.Pattern[str], bool] | None] | None, ...] = ()
+
+
+def _phrase_checks(phrases: tuple[str, ...], patterns: tuple[str, ...]
+                   ) -> tuple[tuple[tuple[frozenset[str], str | None, str, re.Pattern[str]], ...],
+                              tuple[re.Pattern[str], bool] | None] | None:
+    """On ASCII text a phrase can only match where build_triggers' conditions for it hold
+    (its whole words are tokens of the text; a phrase of *-words only: its stem occurs in
+    the text), and each match starts with its first literal: so only those phrases are
+    tried, and only where str.find puts that literal. Same answer as the one alternation."""
+    if not all(p.isascii() for p in phrases):
+        return None
+    checks = []
+    for p in phrases:
+        pl = p.lower()
+        parts = pl.split()
+        whole = [w for part in parts if not part.endswith("*") for w in tokens(part)]
+        first = parts[0]
+        stem = None
+        if not whole:
+            stem = (tokens(first[:-1]) or [first[:-1]])[0]
+        literal = first[:-1] if first.endswith("*") and len(first) > 1 else first
+        rx = re.compile(_BOUND_L + "(?:" + _phrase_body(pl) + ")" + _BOUND_R)
+        checks.append((frozenset(whole), stem, literal, rx))
+    pt = None
+    if patterns:
+        joined = "|".join(f"(?:{p})" for p in patterns)
+        pt = (re.compile(joined), True) if case_free(joined) else (re.compile(joined, re.IGNORECASE), False)
+    return tuple(checks), pt
 
 
 def _split_regexes(phrases: tuple[str, ...], patterns: tuple[str, ...]
@@ -61,7 +97,7 @@ def compile_bank(bank: ThemeBank) -> CompiledBank:
     return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
                         tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index,
                         tuple(_split_regexes(t.phrases, t.patterns) for t in bank.themes),
-                        index.lower_ok)
+                        index.lower_ok, tuple(_phrase_checks(t.phrases, t.patterns) for t in bank.themes))
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
@@ -82,7 +118,24 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
     if not isinstance(text, str) or not text:
         return []
     cb = _compiled(bank or default_bank())
-    if cb.lower_ok and lower_is_safe(text):
+    if cb.lower_ok and text.isascii():
+        low = text.lower()
+        toks = set(_lower_tokens(low))
+        found = cb.triggers.lookup_lower_tokens(low, toks)
+        if not found:
+            return []
+        hits = set()
+        for i in found:
+            checks = cb.phrase_checks[i]
+            if checks is None:
+                if cb.regexes[i].search(text):
+                    hits.add(i)
+                continue
+            if _any_phrase(checks[0], low, toks):
+                hits.add(i)
+            elif checks[1] is not None and checks[1][0].search(low if checks[1][1] else text) is not None:
+                hits.add(i)
+    elif cb.lower_ok and lower_is_safe(text):
         low = text.lower()
         found = cb.triggers.lookup_lower(low)
         if not found:
@@ -113,6 +166,19 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
                 hits.add(j)
                 parent = cb.parents[j]
     return [cb.keys[i] for i in sorted(hits)]
+
+
+def _any_phrase(checks: tuple[tuple[frozenset[str], str | None, str, re.Pattern[str]], ...],
+                low: str, toks: set[str]) -> bool:
+    for need, stem, literal, rx in checks:
+        if not need <= toks or (stem is not None and stem not in low):
+            continue
+        p = low.find(literal)
+        while p >= 0:
+            if rx.match(low, p) is not None:
+                return True
+            p = low.find(literal, p + 1)
+    return False
 
 
 def tag_many(texts: Iterable[str], bank: ThemeBank | None = None, include_parents: bool = False,
