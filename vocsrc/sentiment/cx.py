@@ -79,7 +79,7 @@ class CxLexicon:
         """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
         triggers = self.triggers
         if triggers.lower_ok and lower_is_safe(text):
-            return triggers.lookup_lower(text.lower())
+            return triggers.lookup_lower_tokens(*lower_and_tokens(text))
         return triggers.lookup(text)
 
     def adjustments(self, sentence: str, candidates: set[int] | None = None) -> list[Adjustment]:
@@ -292,6 +292,23 @@ _BYTE_TABLE = bytes(c if (97 <= c <= 122 or 65 <= c <= 90 or c == 39) else 32 fo
 def tokens(text: str) -> list[str]:
     """Words as the pre-check sees them: lower case, letters and apostrophes only."""
     return _lower_tokens(text.lower())
+
+
+# (text, text.lower(), set(tokens(text))) of the last text lookup_lower_tokens saw through
+# lower_and_tokens: scoring a text and then theme-tagging the same str object tokenises it once
+_LAST: tuple[str, str, set[str]] | None = None
+
+
+def lower_and_tokens(text: str) -> tuple[str, set[str]]:
+    """``text.lower()`` and the set of its ``tokens`` (callers must not change the set)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is text:  # the same object: held by _LAST, so not recycled
+        return last[1], last[2]
+    low = text.lower()
+    toks = set(_lower_tokens(low))
+    _LAST = (text, low, toks)
+    return low, toks
 
 
 def _lower_tokens(low: str) -> list[str]:

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _lower_tokens, _phrase_body, alternation, \
-    build_triggers, case_free, lower_is_safe, lower_phrases, tokens
+from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
+    case_free, lower_and_tokens, lower_is_safe, lower_phrases, tokens
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -119,8 +119,7 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
         return []
     cb = _compiled(bank or default_bank())
     if cb.lower_ok and text.isascii():
-        low = text.lower()
-        toks = set(_lower_tokens(low))
+        low, toks = lower_and_tokens(text)  # shared with the CX pre-check that scored it
         found = cb.triggers.lookup_lower_tokens(low, toks)
         if not found:
             return []
