@@ -68,9 +68,12 @@ def customer_summary(con: duckdb.DuckDBPyConnection, filters: Filters, metric: s
     """(figures for everyone in the filter, figures per group) from one pass over the answers,
     plus how many responses had no customer id and so are not counted as anyone."""
     frame = customer_view(con, filters, metric, by=by)
+    from vocsrc import rollup
+
     where, params = filters.where()
-    no_id = con.execute(f"SELECT count(*) FROM feedback WHERE {where} AND {metric} IS NOT NULL "
-                        "AND customer_id IS NULL", params).fetchone()[0]
+    table, count = rollup.relation(con, filters)
+    no_id = con.execute(f"SELECT coalesce({count}, 0) FROM {table} WHERE {where} AND {metric} IS NOT NULL "
+                        f"AND {'NOT has_customer' if table == 'cube' else 'customer_id IS NULL'}", params).fetchone()[0]
     if frame.empty:
         return {"customers": 0, "responses_without_id": int(no_id)}, frame
     total = frame[frame["is_total"]].iloc[0].to_dict()

@@ -24,7 +24,7 @@ _CUBE = """
     CREATE OR REPLACE TABLE cube AS
     SELECT date_trunc('month', received_at) AS received_at, kind, source, function, channel, product, region,
            nps, csat, ces, stars, cx_label, label, coalesce(cx_compound >= 0.5, false) AS cx_top,
-           coalesce(vader_compound >= 0.5, false) AS vader_top,
+           coalesce(vader_compound >= 0.5, false) AS vader_top, customer_id IS NOT NULL AS has_customer,
            count(*) AS rows, count(text) AS with_text,
            min(received_at) AS first_at, max(received_at) AS last_at
     FROM feedback_scored GROUP BY ALL"""
