@@ -30,7 +30,7 @@ from typing import Any
 
 from vocsrc.errors import ConfigError
 from vocsrc.sentiment.cx import read_toml as _read
-from vocsrc.sentiment.cx import tokens
+from vocsrc.sentiment.matching import tokens
 
 THEMES_DIR = Path(__file__).resolve().parent
 DEFAULT_BANK = THEMES_DIR / "default_bank.toml"

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.cx import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
+from vocsrc.sentiment.matching import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
     case_free, lower_and_tokens, lower_is_safe, lower_phrases, tokens
 from vocsrc.themes.bank import ThemeBank, default_bank
 
