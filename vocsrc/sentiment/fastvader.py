@@ -151,69 +151,10 @@ class FastVader:
             return _NEUTRAL
 
         n = len(tokens)
-        last = n - 1
-        lexicon = self.lexicon
-        rule_words = cache.rule_words
-        cap_diff: bool | None = None
-        vals: list[float] = []
-        where: list[int] = []
-        for i in hits:
-            if rule_words.isdisjoint(words[i - 3 if i >= 3 else 0 : i + 3]):
-                # No booster, negation, "no", "least", "so"/"this", idiom word
-                # nearby: every rule reduces to the word's own valence (plus caps).
-                v = lexicon[words[i]]
-                if tokens[i].isupper():
-                    if cap_diff is None:
-                        cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
-                    if cap_diff:
-                        v = v + C_INCR if v > 0 else v - C_INCR
-            else:
-                # "kind" is a rule word, so "kind of" (scored 0) only needs checking here.
-                if i < last and words[i] == "kind" and words[i + 1] == "of":
-                    continue
-                if cap_diff is None:
-                    cap_diff = 0 < n - sum(map(str.isupper, tokens)) < n
-                v = valence_at(i, words, tokens, lexicon, cap_diff)
-            if v:
-                vals.append(v)
-                where.append(i)
+        vals, where = self._valences(tokens, words, hits, cache.rule_words)
         if not vals:
             return _NEUTRAL
-
-        if "but" in words:
-            # _but_check: zeros stay zero, so only non-zero values need the
-            # (buggy) first-equal-value replacement.
-            bi = words.index("but")
-            for k in range(len(vals)):
-                v = vals[k]
-                si = vals.index(v)
-                p = where[si]
-                if p < bi:
-                    vals[si] = v * 0.5
-                elif p > bi:
-                    vals[si] = v * 1.5
-
-        # score_valence, operation for operation (float() calls dropped: the
-        # values are floats or small ints, whose conversion is exact).
-        sum_s = float(sum(vals))
-        ep_count = text.count("!")
-        if ep_count > 4:
-            ep_count = 4
-        ep_amplifier = ep_count * 0.292
-        qm_count = text.count("?")
-        qm_amplifier: float = 0
-        if qm_count > 1:
-            qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
-        punct = ep_amplifier + qm_amplifier
-        if sum_s > 0:
-            sum_s += punct
-        elif sum_s < 0:
-            sum_s -= punct
-        compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
-        if compound < -1.0:
-            compound = -1.0
-        elif compound > 1.0:
-            compound = 1.0
+        compound, punct = _compound(vals, where, words, text)
 
         pos_sum = 0.0
         neg_sum = 0.0
@@ -233,7 +174,7 @@ class FastVader:
             round(fabs(neg_sum / total), 3),
             round(fabs(neu_count / total), 3),
             round(fabs(pos_sum / total), 3),
-            round(compound, 4),
+            compound,
         )
 
     def sentence_compounds(self, text: str, sentences: Any, pieces: list[list[str]]) -> list[float] | None:
@@ -268,6 +209,12 @@ class FastVader:
     def _compound(self, text: str, tokens: list[str], words: list[str], hits: list[int],
                   rule_words: set[str]) -> float:
         # scores_tuple's compound from its hit loop on, operation for operation
+        vals, where = self._valences(tokens, words, hits, rule_words)
+        return _compound(vals, where, words, text)[0] if vals else 0.0
+
+    def _valences(self, tokens: list[str], words: list[str], hits: list[int],
+                  rule_words: set[str]) -> tuple[list[float], list[int]]:
+        """Each sentiment-bearing word's valence after VADER's rules, and its position."""
         n = len(tokens)
         last = n - 1
         lexicon = self.lexicon
@@ -276,6 +223,8 @@ class FastVader:
         where: list[int] = []
         for i in hits:
             if rule_words.isdisjoint(words[i - 3 if i >= 3 else 0 : i + 3]):
+                # No booster, negation, "no", "least", "so"/"this", idiom word
+                # nearby: every rule reduces to the word's own valence (plus caps).
                 v = lexicon[words[i]]
                 if tokens[i].isupper():
                     if cap_diff is None:
@@ -283,6 +232,7 @@ class FastVader:
                     if cap_diff:
                         v = v + C_INCR if v > 0 else v - C_INCR
             else:
+                # "kind" is a rule word, so "kind of" (scored 0) only needs checking here.
                 if i < last and words[i] == "kind" and words[i + 1] == "of":
                     continue
                 if cap_diff is None:
@@ -291,38 +241,7 @@ class FastVader:
             if v:
                 vals.append(v)
                 where.append(i)
-        if not vals:
-            return 0.0
-        if "but" in words:
-            bi = words.index("but")
-            for k in range(len(vals)):
-                v = vals[k]
-                si = vals.index(v)
-                p = where[si]
-                if p < bi:
-                    vals[si] = v * 0.5
-                elif p > bi:
-                    vals[si] = v * 1.5
-        sum_s = float(sum(vals))
-        ep_count = text.count("!")
-        if ep_count > 4:
-            ep_count = 4
-        ep_amplifier = ep_count * 0.292
-        qm_count = text.count("?")
-        qm_amplifier: float = 0
-        if qm_count > 1:
-            qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
-        punct = ep_amplifier + qm_amplifier
-        if sum_s > 0:
-            sum_s += punct
-        elif sum_s < 0:
-            sum_s -= punct
-        compound = sum_s / sqrt((sum_s * sum_s) + 15)
-        if compound < -1.0:
-            compound = -1.0
-        elif compound > 1.0:
-            compound = 1.0
-        return round(compound, 4)
+        return vals, where
 
     # -- internals ----------------------------------------------------------------
 
@@ -357,3 +276,44 @@ class FastVader:
 def get_engine() -> FastVader:
     """The per-process engine (loading the lexicon costs tens of milliseconds)."""
     return FastVader()
+
+
+def _compound(vals: list[float], where: list[int], words: list[str], text: str) -> tuple[float, float]:
+    """VADER's 'but' rule, punctuation emphasis and normalisation: (compound, punctuation).
+
+    ``vals`` is changed in place by the 'but' rule, as vaderSentiment does.
+    """
+    if "but" in words:
+        # _but_check: zeros stay zero, so only non-zero values need the
+        # (buggy) first-equal-value replacement.
+        bi = words.index("but")
+        for k in range(len(vals)):
+            v = vals[k]
+            si = vals.index(v)
+            p = where[si]
+            if p < bi:
+                vals[si] = v * 0.5
+            elif p > bi:
+                vals[si] = v * 1.5
+    # score_valence, operation for operation (float() calls dropped: the
+    # values are floats or small ints, whose conversion is exact).
+    sum_s = float(sum(vals))
+    ep_count = text.count("!")
+    if ep_count > 4:
+        ep_count = 4
+    ep_amplifier = ep_count * 0.292
+    qm_count = text.count("?")
+    qm_amplifier: float = 0
+    if qm_count > 1:
+        qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+    punct = ep_amplifier + qm_amplifier
+    if sum_s > 0:
+        sum_s += punct
+    elif sum_s < 0:
+        sum_s -= punct
+    compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
+    if compound < -1.0:
+        compound = -1.0
+    elif compound > 1.0:
+        compound = 1.0
+    return round(compound, 4), punct
