@@ -43,8 +43,8 @@ class TriggerIndex:
         """Can ``lookup_lower`` stand in for ``lookup`` (on text where ``lower_is_safe``)?"""
         return self.stems is None or self.stems_lower is not None
 
-    def lookup(self, text: str) -> set[int]:
-        toks = set(tokens(text))
+    def _by_words(self, toks: set[str]) -> set[int]:
+        """Targets whose words (and, for patterns, trigger words) all occur in ``toks``."""
         found = set(self.always)
         words = self.words
         # the set intersection runs in C; only words that are triggers reach the Python loop
@@ -52,6 +52,10 @@ class TriggerIndex:
             for target, rest, one_of in words[w]:
                 if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
                     found.add(target)
+        return found
+
+    def lookup(self, text: str) -> set[int]:
+        found = self._by_words(set(tokens(text)))
         if self.stems is not None:
             for m in self.stems.finditer(text):
                 found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
@@ -71,12 +75,7 @@ class TriggerIndex:
 
     def lookup_lower_tokens(self, low: str, toks: set[str]) -> set[int]:
         """``lookup_lower(low)`` given ``toks = set(tokens(low))``, for a caller that needs them too."""
-        found = set(self.always)
-        words = self.words
-        for w in words.keys() & toks:
-            for target, rest, one_of in words[w]:
-                if target not in found and rest <= toks and (not one_of or not one_of.isdisjoint(toks)):
-                    found.add(target)
+        found = self._by_words(toks)
         if self.stem_plan is not None:
             for stem, target, longer in self.stem_plan:
                 if target in found:
