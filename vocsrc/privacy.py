@@ -32,7 +32,9 @@ def escape_markdown(text: str) -> str:
     """Make user text render literally in Markdown: no links, images, emphasis or HTML."""
     import html
 
-    return html.escape(text, quote=True).translate(_MD_SPECIAL).replace("\n", "  \n")
+    # quote=False: quotes need no escaping outside attributes, and an entity like
+    # &#x27; would have its '#' escaped below and show as text ("won&#x27;t").
+    return html.escape(text, quote=False).translate(_MD_SPECIAL).replace("\n", "  \n")
 
 
 # Personal data patterns, most specific first. Masks already in the data (CFPB's

@@ -32,6 +32,8 @@ def test_markdown_escape_shows_markup_as_text():
     out = escape_markdown("<script>alert(1)</script> [click](http://x) **bold**")
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "\\[click\\]" in out and "\\*\\*bold\\*\\*" in out
+    # apostrophes stay apostrophes: an escaped entity would show as "won&#x27;t"
+    assert escape_markdown("i won't be back") == "i won't be back"
 
 
 def test_formulas_neutralised_in_every_text_dtype():
