@@ -167,7 +167,34 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Subcommands defined in this module and in cli_more without importing a feature package.
+# The others (brief, complaints, customers, suppress) import their feature at registration
+# (pandas, DuckDB: ~0.5-0.9 s), which `score -` over a pipe must not pay for.
+_LIGHT_COMMANDS = frozenset({"import", "status", "rejected", "demo", "rescore", "score", "evaluate", "metrics"})
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (after the global ``--db PATH``), or None if unclear."""
+    it = iter(argv)
+    for arg in it:
+        if arg == "--db":
+            next(it, None)
+        elif arg.startswith("--db="):
+            continue
+        elif arg.startswith("-"):
+            return None  # --help or a mistake: the full parser answers it
+        else:
+            return arg
+    return None
+
+
+def build_parser(command_name: str | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; for a light ``command_name`` only the light subcommands are registered.
+
+    Registering the feature subcommands imports their packages, so a command that
+    does not need them (``score``, ``status``...) is parsed without them; an unknown
+    name, ``--help`` or a feature command gets every subcommand.
+    """
     parser = argparse.ArgumentParser(prog="python -m vocsrc", description="Voice-of-customer store and reports")
     parser.add_argument("--db", help=f"DuckDB store (default: $VOC_DB or {config.DEFAULT_DB})")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -198,13 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     from vocsrc import cli_more  # subcommands that live beside their feature
 
-    for add_parser in cli_more.register(command):
+    light = command_name in _LIGHT_COMMANDS
+    for add_parser in cli_more.register(command, features=not light):
         add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command_name(argv))
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)

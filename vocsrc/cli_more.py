@@ -12,10 +12,17 @@ from vocsrc.cli_args import iso_date
 from vocsrc import config
 
 
-def register(command: Callable) -> list[Callable]:
+def register(command: Callable, features: bool = True) -> list[Callable]:
+    """Register this module's subcommands and return their parser builders.
+
+    ``features=False`` leaves out the subcommands whose modules import their feature
+    package (briefing, complaints, customer base) and with it pandas and DuckDB.
+    """
     command(cmd_score)
     command(cmd_evaluate)
     command(cmd_metrics)
+    if not features:
+        return [_score_parser, _evaluate_parser, _metrics_parser]
     from vocsrc.briefing import cli as brief_cli
 
     command(brief_cli.cmd_brief)

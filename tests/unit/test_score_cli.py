@@ -46,3 +46,22 @@ def test_check_reports_identity_on_a_file(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     report = json.loads(out.stdout)
     assert report["n"] >= 5 and report["max_abs_diff"] == 0.0
+
+
+def test_score_does_not_import_pandas_or_duckdb():
+    # `score -` is a pipe filter: importing the feature subcommands (pandas, DuckDB) cost ~0.8 s
+    code = ("import sys; from vocsrc.cli import main; main(['score', 'fine']); "
+            "print(sorted(m for m in ('pandas', 'duckdb') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_feature_commands_still_parse():
+    from vocsrc.cli import _command_name, build_parser
+
+    assert _command_name(["--db", "x.duckdb", "score", "-"]) == "score"
+    assert _command_name(["--db=x.duckdb", "complaints"]) == "complaints"
+    assert _command_name(["--help"]) is None
+    args = build_parser("complaints").parse_args(["complaints", "--json", "--by", "driver"])
+    assert args.command == "complaints" and args.by == "driver"
