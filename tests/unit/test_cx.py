@@ -181,4 +181,4 @@ def test_case_free_accepts_only_patterns_that_match_alike_on_lower_text(pattern:
 
 def test_default_rules_all_run_on_lower_text() -> None:
     lex = load_lexicon(use_env=False)
-    assert all(r is not None for r in lex.lower_regexes) and lex.contrast_lower is not None
+    assert all(r.get() is not None for r in lex.lower_regexes) and lex.contrast_lower is not None

@@ -59,6 +59,53 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD = re.compile(r"[a-z']+")
 
 
+class Lazy:
+    """A value built on first use: a rule's regexes (compiling ~30 alternations twice and
+    checking which run on lower-cased text took ~0.1 s of every process start, and a
+    short comment needs a few rules at most)."""
+
+    __slots__ = ("_build", "_args", "_value")
+    _UNSET: Any = object()
+
+    def __init__(self, build: Any, *args: Any) -> None:
+        self._build = build
+        self._args = args
+        self._value = Lazy._UNSET
+
+    def get(self) -> Any:
+        value = self._value
+        if value is Lazy._UNSET:
+            value = self._value = self._build(*self._args)
+        return value
+
+    def __getstate__(self) -> tuple[Any, Any]:
+        return self._build, self._args
+
+    def __setstate__(self, state: tuple[Any, Any]) -> None:
+        self._build, self._args = state
+        self._value = Lazy._UNSET
+
+
+class LazyPattern(Lazy):
+    """``alternation(phrases, patterns)`` compiled on first use; reads like the re.Pattern."""
+
+    __slots__ = ()
+
+    def finditer(self, string: str, *args: Any) -> Any:
+        return self.get().finditer(string, *args)
+
+    def search(self, string: str, *args: Any) -> Any:
+        return self.get().search(string, *args)
+
+    @property
+    def pattern(self) -> str:
+        return self.get().pattern
+
+    @property
+    def flags(self) -> int:
+        return self.get().flags
+
+
 @dataclass(frozen=True)
 class Rule:
     key: str
@@ -70,7 +117,7 @@ class Rule:
     requires: tuple[str, ...]
     negatable: bool
     source: str
-    regex: re.Pattern[str]
+    regex: LazyPattern  # alternation(phrases, patterns), compiled on first use
 
 
 @dataclass(frozen=True)
@@ -92,9 +139,10 @@ class CxLexicon:
     triggers: TriggerIndex
     contrast_re: re.Pattern[str] | None
     # for text where lower_is_safe: per rule its regex compiled lower-case without
-    # IGNORECASE (None for a non-ASCII phrase or a pattern that is not case_free), and
-    # the same for contrast_re; the same matches on sentence.lower(), found faster
-    lower_regexes: tuple[re.Pattern[str] | None, ...] = ()
+    # IGNORECASE (built on first use: .get() is None for a non-ASCII phrase or a pattern
+    # that is not case_free), and the same for contrast_re; the same matches on
+    # sentence.lower(), found faster
+    lower_regexes: tuple[Lazy, ...] = ()
     contrast_lower: re.Pattern[str] | None = None
 
     def candidates(self, text: str) -> set[int]:
@@ -118,7 +166,7 @@ class CxLexicon:
             contrast = self.contrast_re.search(sentence)
         for i in sorted(self.candidates(sentence) if candidates is None else candidates):
             rule = rules[i]
-            fast = self.lower_regexes[i] if low is not None else None
+            fast = self.lower_regexes[i].get() if low is not None else None
             # same spans either way, so the matched text is read from the sentence itself
             for m in (rule.regex.finditer(sentence) if fast is None else fast.finditer(low)):  # type: ignore[arg-type]
                 start = m.start()
@@ -335,13 +383,13 @@ def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bo
             continue
         rules.append(Rule(name, r.get("description", ""), r["valence"], r["phrases"], r["patterns"],
                           r["triggers"], r["requires"], r.get("negatable", True), r["source"],
-                          alternation(r["phrases"], r["patterns"])))
+                          LazyPattern(alternation, r["phrases"], r["patterns"])))
     index = build_triggers([(r.phrases, r.triggers, False) for r in rules], [r.requires for r in rules])
     contrast = alternation(sorted(settings["contrast_words"]), ()) if settings["contrast_words"] else None
     return CxLexicon(tuple(rules), tuple(str(f) for f in files), settings["negations"],
                      settings["negation_window"], settings["contrast_words"],
                      settings["contrast_weight"], settings["max_shift"], index, contrast,
-                     tuple(lower_phrases(r.phrases, r.patterns) for r in rules),
+                     tuple(Lazy(lower_phrases, r.phrases, r.patterns) for r in rules),
                      lower_phrases(sorted(settings["contrast_words"])) if settings["contrast_words"] else None)
 
 
