@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -68,11 +66,24 @@ def test_single_sentence_reuses_the_whole_text_score(monkeypatch: pytest.MonkeyP
 
 def test_evidence_sentences() -> None:
     s = score_document("The room was lovely and the staff were great. "
-                       "Breakfast was cold and the manager was rude. We checked out at noon.")
+                       "Breakfast was cold and the manager was rude. We checked out at noon. "
+                       "The taxi we had booked for the airport came on time and the driver was kind.")
     assert s.pos_sentence == "The room was lovely and the staff were great."
     assert s.neg_sentence == "Breakfast was cold and the manager was rude."
-    plain = score_document("We arrived at noon. We left on Monday.")
+    plain = score_document("We arrived at noon and unpacked the car. We left on Monday after breakfast. "
+                           "The drive home went through the hills and the small towns, with one short break for fuel.")
     assert plain.neg_sentence is None and plain.pos_sentence is None
+
+
+def test_a_short_comment_is_its_own_evidence() -> None:
+    # up to SHORT_WORDS words the whole comment is quoted, on the side of its CX score
+    text = "  The room was OK. Breakfast was cold and the manager was rude!  "
+    s = score_document(text)
+    assert s.n_sentences == 2 and s.cx_compound <= document.NEG_THRESHOLD
+    assert s.neg_sentence == text.strip() and s.pos_sentence is None
+    good = score_document("Lovely room. Great staff.")
+    assert good.pos_sentence == "Lovely room. Great staff." and good.neg_sentence is None
+    assert score_document("We arrived at noon. We left on Monday.").pos_sentence is None
 
 
 def test_long_narrative_is_not_saturated_by_polite_sentences() -> None:
@@ -93,7 +104,7 @@ def test_odd_inputs() -> None:
 
 def test_text_score_is_frozen() -> None:
     s = score_document("Fine.")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         s.cx_compound = 1.0  # type: ignore[misc]
 
 
@@ -150,10 +161,14 @@ def _reference_score(text: str) -> TextScore:
     cx = document.document_compound(a)
     worst = min(a.sentences, key=lambda s: s.cx, default=None)
     best = max(a.sentences, key=lambda s: s.cx, default=None)
+    neg = worst.text if worst is not None and worst.cx <= document.NEG_THRESHOLD else None
+    pos = best.text if best is not None and best.cx >= document.POS_THRESHOLD else None
+    if a.sentences and sum(s.words for s in a.sentences) <= document.SHORT_WORDS:
+        # a short comment is its own evidence, on the side of its CX score
+        neg = text.strip() if cx <= document.NEG_THRESHOLD else None
+        pos = text.strip() if cx >= document.POS_THRESHOLD else None
     return TextScore(whole["compound"], whole["pos"], whole["neu"], whole["neg"], cx,
-                     document.label(whole["compound"]), document.label(cx), len(a.sentences),
-                     worst.text if worst is not None and worst.cx <= document.NEG_THRESHOLD else None,
-                     best.text if best is not None and best.cx >= document.POS_THRESHOLD else None)
+                     document.label(whole["compound"]), document.label(cx), len(a.sentences), neg, pos)
 
 
 def test_fast_paths_change_no_score(external, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,3 +236,30 @@ def test_abbreviation_check_reads_the_last_token_as_the_regex_does() -> None:
         if piece and not piece[-1].isspace():
             last = piece.rsplit(None, 1)[-1]
             assert m is not None and m.group(1) == (last.lstrip("\"'([") or last[-1]), piece
+
+
+def test_token_facts_give_the_lexicons_candidates_and_sentence_count(external) -> None:
+    """The per-token pre-check equals CxLexicon.candidates; the boundary tokens count the
+    sentences split_sentences finds (texts without line breaks)."""
+    from tests.unit.test_fastvader import DATASETS
+    from vocsrc.sentiment.cx import load_lexicon
+    from vocsrc.sentiment.matching import lower_is_safe
+
+    lex = load_lexicon(use_env=False)
+    facts = document._TokenFacts(lex)
+    assert facts.usable
+    texts = DATASETS["airline_tweets"][0](external)[::3] + DATASETS["cfpb_2015"][0](external)[::20]
+    texts += ["Malfunctioning again. Mr. Smith said \u201cno.\u201d Then (finally!) it worked?!) ok", "e.g. fine. U.S. mail"]
+    checked = 0
+    for t in texts:
+        if not lower_is_safe(t):
+            continue
+        toks = t.split()
+        facts.learn(toks)
+        assert facts.candidates(toks) == lex.candidates(t), t
+        if "\n" not in t and toks:
+            n = 1 + sum(tok in facts.boundary for tok in toks[:-1])
+            if len(toks) <= document.LONG_SENTENCE_WORDS:
+                assert n == len(split_sentences(t)), t
+            checked += 1
+    assert checked > 1000

@@ -11,6 +11,12 @@ vaderSentiment gives it, and add a CX-aware document score:
   scale, negative sentences weighted by NEG_WEIGHT, and score = X / sqrt(X^2 + 15 k)
   for k sentences (see ``combine``).
 
+Evidence sentences (``neg_sentence``/``pos_sentence``, quoted as verbatims): for a
+text of more than SHORT_WORDS words, its most negative and most positive sentences
+(CX compound at most -0.05 / at least 0.05); a comment of up to SHORT_WORDS words is
+short enough to quote whole, so it is its own evidence, on the side of its CX score
+(until 2026-12 its sentences were scored one by one only to pick these out).
+
 The pooled form, NEG_WEIGHT and SHORT_WORDS were chosen on the tuning split
 (seeded halves of the review sets, CFPB 2015, airline tuning half) among the
 candidates evaluate.py still reports; figures are given on the held-out halves.
@@ -24,10 +30,13 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
 from vocsrc.sentiment.engine import raw_analyzer
+from vocsrc.sentiment.matching import _WORD_OR_QUOTE, _lower_tokens, lower_is_safe
 
 POS_THRESHOLD = 0.05
 NEG_THRESHOLD = -0.05
@@ -122,8 +131,10 @@ def _is_abbreviation(piece: str) -> bool:
     return core in _ABBREV or (len(core) == 1 and core.isalpha()) or _DOTTED.fullmatch(core) is not None
 
 
-@dataclass(frozen=True)
-class TextScore:
+class TextScore(NamedTuple):
+    """One text's scores (a NamedTuple: immutable, and built several times faster than a
+    frozen dataclass, which mattered at ~10 us per text)."""
+
     vader_compound: float
     vader_pos: float
     vader_neu: float
@@ -199,17 +210,158 @@ def _analyse(text: str, lexicon: CxLexicon | None) -> _Parts:
     raws = compounds(text, parts, pieces) if compounds is not None else None
     if raws is None:
         raws = [analyzer.polarity_scores(s)["compound"] for s in parts]
+    facts = _facts(lex)
+    total_shift = 0.0
+    cxs = []
+    if facts.usable and lower_is_safe(text):
+        # each sentence's candidates from its tokens' facts: a sentence with no relevant
+        # token (most of them) costs one set test
+        for p in pieces:
+            if not facts.seen.issuperset(p):
+                facts.learn(p)
+        relevant = facts.relevant
+        for s, p, raw in zip(parts, pieces, raws):
+            if relevant.isdisjoint(p):
+                cxs.append(raw)
+                continue
+            shift = _shift(lex, s, facts.candidates(p))
+            total_shift += shift
+            cxs.append(lex.shifted(raw, shift))
+        return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
     if len(parts) <= _WHOLE_CHECK_MAX and not lex.candidates(text):
         # a sentence's pre-check candidates are a subset of its text's (its words are
         # among the text's; a stem match in it is one in the text), so no sentence shifts
         return whole, whole["compound"], parts, raws, raws, words
-    total_shift = 0.0
-    cxs = []
     for s, raw in zip(parts, raws):
         shift = lex.shift(s)
         total_shift += shift
         cxs.append(lex.shifted(raw, shift))
     return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
+
+
+# a whitespace token that ends a sentence when followed by a space: what _BOUNDARY's first
+# alternative needs before its \s+ (group 1: the closing quotes it keeps in the sentence)
+_TOKEN_END = re.compile(r"""[.!?](["'\u201d)\]]*)\Z""")
+_ENDERS = frozenset(".!?\"'\u201d)]")  # a token ending in none of these ends no sentence
+_FACTS_MAX = 200_000  # distinct tokens remembered per process (as FastVader's token cache)
+
+
+class _TokenFacts:
+    """What sentence splitting and the CX pre-check need from each distinct whitespace token,
+    worked out once per token and process, so a text's check is set operations (in C) over
+    the tokens the raw engine split anyway.
+
+    * ``boundary``: tokens after which split_sentences ends a sentence (when a space, not a
+      line break, follows): terminal punctuation, closing quotes kept, no abbreviation.
+    * ``relevant``/``info``: tokens holding a word the lexicon's trigger index looks at
+      (a trigger word, or a word a phrase or pattern also needs) or a stem at a word start,
+      with those words and the stems' targets. ``candidates(tokens)`` is then exactly
+      ``lexicon.candidates(" ".join(tokens))`` for text where ``lower_is_safe`` holds: the
+      index looks only at those words, and a word or stem never spans whitespace.
+    """
+
+    def __init__(self, lex: CxLexicon) -> None:
+        tr = lex.triggers
+        self.lexicon = lex
+        # without a stem plan (a user's non-ASCII stems) or with always-run rules, take the slow path
+        self.usable = not tr.always and tr.lower_ok and (tr.stems is None or tr.stem_plan is not None)
+        self.keys = frozenset(tr.words)
+        vocab = set(tr.words)
+        for entries in tr.words.values():
+            for _, rest, one_of in entries:
+                vocab |= rest | one_of
+        self.vocab = frozenset(vocab)
+        self.plan = tr.stem_plan or ()
+        self.by_words = tr._by_words
+        self.reset()
+
+    def reset(self) -> None:
+        self.seen: set[str] = set()
+        self.boundary: set[str] = set()
+        # tokens holding a trigger-index key word or a stem: without one, no candidate
+        self.relevant: set[str] = set()
+        # tokens holding any word the index looks at (keys and the words they need), those words
+        self.wordy: set[str] = set()
+        self.words_of: dict[str, frozenset[str]] = {}
+        # tokens where a stem starts a word, and the stems' targets
+        self.stemmy: set[str] = set()
+        self.stems_of: dict[str, frozenset[int]] = {}
+
+    def learn(self, tokens: list[str]) -> None:
+        """Work out the facts of the tokens not seen before."""
+        if len(self.seen) > _FACTS_MAX:
+            self.reset()
+        seen = self.seen
+        vocab = self.vocab
+        for t in tokens:
+            if t in seen:
+                continue
+            seen.add(t)
+            if t[-1] in _ENDERS:
+                m = _TOKEN_END.search(t)
+                if m is not None and (m.group(1) or not _is_abbreviation(t)):
+                    self.boundary.add(t)
+            low = t.lower()
+            words = vocab.intersection(_lower_tokens(low))
+            if words:
+                self.wordy.add(t)
+                self.words_of[t] = frozenset(words)
+                if not self.keys.isdisjoint(words):
+                    self.relevant.add(t)
+            if self.plan:
+                stems = self._stem_targets(low)
+                if stems:
+                    self.stemmy.add(t)
+                    self.stems_of[t] = frozenset(stems)
+                    self.relevant.add(t)
+
+    def _stem_targets(self, low: str) -> list[int]:
+        # TriggerIndex.lookup_lower_tokens' stem loop on one lower-cased token: a word start
+        # inside a token is one in the text (whitespace before a token is no word character)
+        out = []
+        for stem, target, longer in self.plan:
+            p = low.find(stem)
+            while p >= 0:
+                if (p == 0 or _WORD_OR_QUOTE.match(low, p - 1) is None) and not any(
+                        low.startswith(x, p) for x in longer):
+                    out.append(target)
+                    break
+                p = low.find(stem, p + 1)
+        return out
+
+    def candidates(self, tokens: list[str]) -> set[int]:
+        """``lexicon.candidates`` of the text these (learnt) tokens make up."""
+        if self.relevant.isdisjoint(tokens):
+            return set()
+        found = self.by_words(set(chain.from_iterable(map(self.words_of.__getitem__,
+                                                          self.wordy.intersection(tokens)))))
+        if not self.stemmy.isdisjoint(tokens):
+            for t in self.stemmy.intersection(tokens):
+                found |= self.stems_of[t]
+        return found
+
+
+_FACTS: dict[int, _TokenFacts] = {}
+
+
+def _facts(lex: CxLexicon) -> _TokenFacts:
+    facts = _FACTS.get(id(lex))
+    if facts is None or facts.lexicon is not lex:  # the object is kept alive by facts.lexicon
+        facts = _FACTS[id(lex)] = _TokenFacts(lex)
+    return facts
+
+
+def clear_cache() -> None:
+    """Forget the token facts (benchmarks use this, with FastVader.clear_cache, to time a cold start)."""
+    _FACTS.clear()
+
+
+def _shift(lex: CxLexicon, sentence: str, found: set[int]) -> float:
+    # lex.shift(sentence) given its candidates
+    if not found:
+        return 0.0
+    total = sum(a.valence for a in lex.adjustments(sentence, found))
+    return max(-lex.max_shift, min(lex.max_shift, total))
 
 
 def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
@@ -233,12 +385,29 @@ def document_compound(a: Analysis, neg_weight: float = NEG_WEIGHT) -> float:
 
 def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
     """Raw VADER on the whole text plus the CX-aware document score and evidence sentences."""
+    if type(text) is str and "\n" not in text:
+        engine = raw_analyzer()
+        lex = lexicon or default_lexicon()
+        facts = _facts(lex)
+        if facts.usable and lower_is_safe(text) and hasattr(engine, "scores_split"):
+            toks = text.split()
+            if len(toks) <= SHORT_WORDS:
+                return _score_short(text, toks, engine, lex, facts)
     # document_compound(analyse(text)) and the evidence sentences, without building
     # an Analysis: min/max return the first extreme, as list.index finds it
     whole, cx_whole, parts, _, cxs, words = _analyse(text, lexicon)
-    cx = cx_whole if sum(words) <= SHORT_WORDS else _pool(cxs)
-    worst = min(cxs) if cxs else None
-    best = max(cxs) if cxs else None
+    if sum(words) <= SHORT_WORDS:
+        # a short comment is its own evidence (see the module docstring)
+        cx = cx_whole
+        quote = text.strip() if parts else None
+        neg_sentence = quote if cx <= NEG_THRESHOLD else None
+        pos_sentence = quote if cx >= POS_THRESHOLD else None
+    else:
+        cx = _pool(cxs)
+        worst = min(cxs)
+        best = max(cxs)
+        neg_sentence = parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None
+        pos_sentence = parts[cxs.index(best)] if best >= POS_THRESHOLD else None
     return TextScore(
         vader_compound=whole["compound"],
         vader_pos=whole["pos"],
@@ -248,9 +417,44 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
         label=label(whole["compound"]),
         cx_label=label(cx),
         n_sentences=len(parts),
-        neg_sentence=parts[cxs.index(worst)] if worst is not None and worst <= NEG_THRESHOLD else None,
-        pos_sentence=parts[cxs.index(best)] if best is not None and best >= POS_THRESHOLD else None,
+        neg_sentence=neg_sentence,
+        pos_sentence=pos_sentence,
     )
+
+
+def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
+    """score_document of a text of up to SHORT_WORDS words, without a line break, where
+    lower_is_safe: the same CX compound as _analyse gives, the whole text as evidence.
+
+    Only a text with a CX candidate (about 3 in 10 short comments) is split into
+    sentences, for the CX shifts; the sentence count comes from the token facts.
+    """
+    neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
+                               else engine.scores_split(text, toks))
+    if not toks:
+        return TextScore(compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None)
+    if not facts.seen.issuperset(toks):
+        facts.learn(toks)
+    # sentences: one, plus one after each boundary token but the last
+    n = 1 + sum(map(facts.boundary.__contains__, toks)) - (toks[-1] in facts.boundary)
+    cx = compound
+    found = facts.candidates(toks) if not facts.relevant.isdisjoint(toks) else None
+    if found:
+        if n == 1:
+            cx = lex.shifted(compound, _shift(lex, text, found))
+        else:
+            total = 0.0
+            for s in split_sentences(text):
+                st = s.split()
+                if not facts.relevant.isdisjoint(st):
+                    total += _shift(lex, s, facts.candidates(st))
+            cx = lex.shifted(compound, total)
+    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
+    if cx >= POS_THRESHOLD:
+        return TextScore(compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip())
+    if cx <= NEG_THRESHOLD:
+        return TextScore(compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None)
+    return TextScore(compound, pos, neu, neg, cx, vl, "neutral", n, None, None)
 
 
 def _cores() -> int:
@@ -262,7 +466,8 @@ def _cores() -> int:
 
 
 def _score_chunk(texts: list[str]) -> list[TextScore]:
-    return [score_document(t) for t in texts]
+    lex = default_lexicon()
+    return [score_document(t, lex) for t in texts]
 
 
 def score_many(

@@ -137,7 +137,15 @@ class FastVader:
         if not (text.isascii() and self._ascii_emoji_free):
             if not self._emoji_chars.isdisjoint(text):
                 text = self._replace_emojis(text)
-        tokens = text.split()
+        return self.scores_split(text, text.split())
+
+    def has_emoji(self, text: str) -> bool:
+        """Does ``text`` hold an emoji the reference replaces by its description?"""
+        return not (text.isascii() and self._ascii_emoji_free) and not self._emoji_chars.isdisjoint(text)
+
+    def scores_split(self, text: str, tokens: list[str]) -> Scores:
+        """``scores_tuple(text)`` given ``tokens = text.split()`` of a str without emoji
+        (``has_emoji`` is False): for a caller that needs the tokens too (document.py)."""
         if not tokens:
             return _ZERO
         cache = self._tokens
