@@ -65,14 +65,29 @@ def cmd_score(args: argparse.Namespace) -> int:
     write = sys.stdout.write
     # Read stdin in blocks: each block is scored on every core, and output keeps input order.
     for block in _blocks(sys.stdin) if args.text == "-" else [[args.text]]:
-        for text, s in zip(block, score_many(block)):
-            if args.json:
-                write(json.dumps({"text": text, "vader": s.vader_compound, "cx": s.cx_compound,
-                                  "label": s.label, "cx_label": s.cx_label, "pos": s.vader_pos,
-                                  "neu": s.vader_neu, "neg": s.vader_neg}, ensure_ascii=False) + "\n")
-            else:
-                write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
+        scores = score_many(block)
+        if args.json:
+            write("".join(map(_json_line, block, scores)))
+            continue
+        for text, s in zip(block, scores):
+            write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
     return 0
+
+
+def _json_line(text: str, s) -> str:
+    """``json.dumps({"text": ..., "vader": ..., ...}, ensure_ascii=False) + "\\n"``, built directly.
+
+    json.dumps per line cost about as much as scoring a short comment; the scores are
+    finite floats (json writes float.__repr__, as {!r} does), labels plain ASCII, and the
+    text goes through json's own string encoder, so the bytes are the same
+    (tests/unit/test_score_cli.py compares them).
+    """
+    return (f'{{"text": {_encode_str(text)}, "vader": {s.vader_compound!r}, "cx": {s.cx_compound!r}, '
+            f'"label": "{s.label}", "cx_label": "{s.cx_label}", "pos": {s.vader_pos!r}, '
+            f'"neu": {s.vader_neu!r}, "neg": {s.vader_neg!r}}}\n')
+
+
+_encode_str = json.encoder.encode_basestring  # what json.dumps(str, ensure_ascii=False) writes
 
 
 def _blocks(stream, size: int = 20_000):

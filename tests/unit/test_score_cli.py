@@ -65,3 +65,15 @@ def test_feature_commands_still_parse():
     assert _command_name(["--help"]) is None
     args = build_parser("complaints").parse_args(["complaints", "--json", "--by", "driver"])
     assert args.command == "complaints" and args.by == "driver"
+
+
+def test_json_lines_are_what_json_dumps_writes():
+    from vocsrc.cli_more import _json_line
+    from vocsrc.sentiment.document import score_document
+
+    for text in ISSUE_SENTENCES + ['quote " back\\slash \t tab \x01 ctl', "caf\u00e9 \U0001F600 \u2028", "", "0"]:
+        s = score_document(text)
+        want = json.dumps({"text": text, "vader": s.vader_compound, "cx": s.cx_compound, "label": s.label,
+                           "cx_label": s.cx_label, "pos": s.vader_pos, "neu": s.vader_neu, "neg": s.vader_neg},
+                          ensure_ascii=False) + "\n"
+        assert _json_line(text, s) == want
