@@ -98,9 +98,9 @@ for heading, fn, name in (("Long-standing customers with a recent bad experience
     if frame.empty:
         st.caption("Nobody in this period and filter.")
         continue
-    shown = lists.redacted(frame)
-    st.dataframe(shown.head(200), hide_index=True, width="stretch")
-    st.download_button(f"Download all {len(frame):,} (CSV)", data=lists.safe_csv(frame),
+    # Redact what is shown; the CSV (redacted too) is built only when someone asks for it.
+    st.dataframe(lists.redacted(frame.head(200)), hide_index=True, width="stretch")
+    st.download_button(f"Download all {len(frame):,} (CSV)", data=lambda frame=frame: lists.safe_csv(frame),
                        file_name=f"customers_to_{name}.csv", mime="text/csv", key=f"cb_dl_{name}",
                        on_click="ignore", icon=":material/download:")
     st.caption(f"n = {len(frame):,} customers · last {days} days to {cb.window.as_of} · {lists.LONG_STANDING_YEARS}+ "

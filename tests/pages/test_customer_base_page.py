@@ -13,6 +13,7 @@ PAGE = "pages/customer_base.py"
 @pytest.fixture
 def downloads(monkeypatch):
     """What each download button would hand the browser (AppTest keeps it in a throwaway runtime)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     seen: list[tuple[str, bytes]] = []
@@ -24,7 +25,15 @@ def downloads(monkeypatch):
             seen.append((filename or "", data))
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        # A deferred download runs when clicked: run it now, as the click would.
+        data = data_callable()
+        seen.append((file_name or "", data.encode() if isinstance(data, str) else data))
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    original_deferred = MediaFileManager.add_deferred
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
     return seen
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
@@ -252,3 +253,46 @@ def test_briefing_section_on_the_tiny_store(tiny):
     assert [b.band for b in section.bands] == ["promoter", "passive", "detractor", "unheard"]
     assert (section.heard_customers, section.active_customers, section.value_at_stake) == (3, 4, 300.0)
     assert "not a promise of cause" in section.caveat and section.footnote.startswith("n = 6")
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15)),
+    Filters(function=("Deliveries",)),
+    Filters(channel=("Phone",), date_to=dt.date(2026, 6, 30)),
+])
+def test_demo_lists_from_the_summary_equal_the_lists_from_the_store(demo, monkeypatch, filters):
+    from vocsrc.customer_base import lists
+
+    fast = (contact_list(demo, filters), thank_list(demo, filters))
+    monkeypatch.setattr(lists, "_remarks_cover", lambda *args: False)
+    slow = (contact_list(demo, filters), thank_list(demo, filters))
+    for a, b in zip(fast, slow):
+        assert len(a) > 0
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_remarks_cover_only_the_standing_and_dates_the_summary_kept():
+    from vocsrc.customer_base.lists import _remarks_cover
+
+    joined_by = dt.date(2018, 10, 31)  # last feedback 2026-10-31, minus 8 years (2,922 days)
+    assert _remarks_cover(joined_by, dt.date(2026, 10, 31), 8)
+    assert _remarks_cover(joined_by, dt.date(2026, 1, 31), 10)
+    assert not _remarks_cover(joined_by, dt.date(2026, 11, 30), 8)  # 'as of' after the last feedback
+    assert not _remarks_cover(joined_by, dt.date(2026, 10, 31), 5)
+    assert not _remarks_cover(None, dt.date(2026, 10, 31), 8)
+
+
+def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(demo, monkeypatch):
+    from vocsrc.customer_base import queries
+
+    filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    exact = customer_base(demo, filters).respondents
+    monkeypatch.setattr(queries, "SAMPLE_CUSTOMERS", 3_000)  # every 10th of 30,000 customers
+    sampled = customer_base(demo, filters).respondents
+    assert list(sampled["customers"]) == list(exact["customers"])
+    assert list(sampled["mean_revenue"]) == list(exact["mean_revenue"])
+    pairs = [(s, e) for column in ("median_revenue", "median_tenure_years")
+             for s, e in zip(sampled[column], exact[column])]
+    assert all(abs(s - e) <= 0.1 * e for s, e in pairs)
+    assert any(s != e for s, e in pairs)  # the sample was used

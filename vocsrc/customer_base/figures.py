@@ -52,12 +52,10 @@ def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str =
 
 
 def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> CustomerBase:
-    # Copied once into a temp table: reading the population query twice computes its
-    # per-customer columns twice, which measured slower than the copy at a million customers.
     win = queries.build_population(con, filters)
     if win is None:
         return CustomerBase(window=None)
-    parts = queries.page_aggregates(con, "cb_population", [], win)
+    parts = queries.page_aggregates(con)
     everyone = churn_table(parts["all"])
     if everyone.empty or not everyone["customers"].iloc[0]:
         return CustomerBase(window=win, unmatched=queries.unmatched(con, filters, win))
@@ -74,7 +72,7 @@ def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str)
         by_band=by_band,
         by_tenure=_ordered(churn_table(parts["tenure"]), queries.TENURE_BANDS),
         periods=queries.joins_and_leavers(con, filters, win, grain),
-        respondents=queries.respondents_against_base(con),
+        respondents=queries.respondents_against_base(con, filters),
         survival=survival,
         tenure_bands=parts["tenure_band"],
         unmatched=queries.unmatched(con, filters, win),

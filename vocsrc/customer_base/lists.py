@@ -9,20 +9,17 @@ formula is neutralised, so a CSV opened in Excel shows what customers wrote and 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pandas as pd
 
-from vocsrc.customer_base.queries import LONG_STANDING_YEARS, feedback_condition, window
-from vocsrc.customer_base.summary import ALIAS, summary_cursor
+from vocsrc.customer_base.queries import feedback_condition, window
+from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, WHAT_SQL, summary_cursor
 from vocsrc.filters import Filters
 from vocsrc.privacy import neutralise_cell, neutralise_formulas, redact
 
 RECENT_DAYS = 90
-_WHAT_SQL = """CASE WHEN f.kind = 'complaint' THEN 'Complaint' || coalesce(': ' || f.category, '')
-    WHEN f.nps IS NOT NULL THEN 'NPS ' || f.nps WHEN f.csat IS NOT NULL THEN 'CSAT ' || f.csat
-    WHEN f.stars IS NOT NULL THEN f.stars || ' stars' WHEN f.ces IS NOT NULL THEN 'CES ' || f.ces
-    ELSE 'Comment' END"""
 _BAD_SQL = """(f.kind = 'complaint' OR f.nps <= 6 OR f.csat <= 2 OR f.stars <= 2 OR f.ces <= 3
                OR f.cx_label = 'negative')"""
 
@@ -40,20 +37,35 @@ def contact_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = R
                  min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing with a bad experience in the last ``days``
     before 'as of': a low score on any scale, a complaint or negative text. Latest one shown."""
-    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences")
+    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences", "bad")
 
 
 def thank_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
                min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing whose latest NPS answer in the last ``days``
     was 9-10."""
-    frame = _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers")
+    frame = _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers",
+                           "nps IS NOT NULL")
     return frame[frame["what"].isin(["NPS 9", "NPS 10"])].reset_index(drop=True)
 
 
-def _long_standing(con, filters, days, min_years, table, flag, condition, count_name) -> pd.DataFrame:
-    # Who qualifies comes from the summary (integer keys, no text); only their rows are then
-    # read from the store for what they said, so the ten-million-row table is never joined.
+def _remarks_cover(joined_by: dt.date | None, as_of: dt.date, min_years: float) -> bool:
+    """Does the summary's remarks table hold everything the long-standing customers at ``as_of``
+    said? It does when all of them joined by ``joined_by`` (the summary keeps those customers'
+    bad experiences and NPS answers): not for an 'as of' after the last feedback or a shorter
+    standing than the summary assumed."""
+    return joined_by is not None and as_of - dt.timedelta(days=math.ceil(365.25 * min_years)) <= joined_by
+
+
+_LATEST = """count(*) AS {count_name}, arg_max(what, received_at) AS what,
+               max(received_at)::DATE AS latest_on, arg_max(function, received_at) AS function,
+               arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment"""
+_COLUMNS = """p.customer_id, p.segment, p.region, p.joined_at, p.tenure_years, p.revenue_12m,
+              l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment"""
+_ORDER = "ORDER BY p.tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id"
+
+
+def _long_standing(con, filters, days, min_years, table, flag, condition, count_name, remark) -> pd.DataFrame:
     cur = summary_cursor(con)
     try:
         recent = _recent(cur, filters, days)
@@ -61,32 +73,38 @@ def _long_standing(con, filters, days, min_years, table, flag, condition, count_
             return pd.DataFrame()
         (since, until), as_of = recent
         dims, params = feedback_condition(filters, alias="f")
-        people = cur.execute(
-            f"""SELECT p.customer_id, p.segment, p.region, p.joined_at,
-                       round(date_diff('day', p.joined_at, ?::DATE) / 365.25, 1) AS tenure_years, p.revenue_12m
-                FROM {ALIAS}.people p
-                WHERE date_diff('day', p.joined_at, ?::DATE) / 365.25 >= ? AND (p.left_at IS NULL OR p.left_at > ?::DATE)
-                  AND ck IN (SELECT ck FROM {ALIAS}.{table} f
-                             WHERE {flag} AND f.received_at >= ? AND f.received_at < ? AND {dims})""",
-            [as_of, as_of, min_years, as_of, since, until, *params]).df()
+        joined_by = cur.execute(f"SELECT remarks_joined_by FROM {ALIAS}.meta").fetchall()[0][0]
+        people = f"""SELECT ck, customer_id, segment, region, joined_at, revenue_12m,
+                            round(date_diff('day', joined_at, ?::DATE) / 365.25, 1) AS tenure_years
+                     FROM {ALIAS}.people
+                     WHERE date_diff('day', joined_at, ?::DATE) / 365.25 >= ? AND (left_at IS NULL OR left_at > ?::DATE)"""
+        people_params = [as_of, as_of, min_years, as_of]
+        if _remarks_cover(joined_by, as_of, min_years):
+            # One read of the summary's recent window, sorted by date, and no store scan.
+            return cur.execute(
+                f"""WITH p AS ({people}),
+                    l AS (SELECT ck, {_LATEST.format(count_name=count_name)} FROM {ALIAS}.remarks f
+                          WHERE {remark} AND f.received_at >= ? AND f.received_at < ? AND {dims}
+                            AND ck IN (SELECT ck FROM p) GROUP BY ck)
+                    SELECT {_COLUMNS.format(count_name=count_name)} FROM l JOIN p USING (ck) {_ORDER}""",
+                [*people_params, since, until, *params]).df()
+        # Who qualifies comes from the summary (integer keys, no text); only their rows are then
+        # read from the store for what they said, so the ten-million-row table is never joined.
+        people_frame = cur.execute(
+            f"""{people} AND ck IN (SELECT ck FROM {ALIAS}.{table} f
+                                    WHERE {flag} AND f.received_at >= ? AND f.received_at < ? AND {dims})""",
+            [*people_params, since, until, *params]).df()
     finally:
         cur.close()
-    con.register("cb_people", people)
+    con.register("cb_people", people_frame)
     try:
         return con.execute(
             f"""WITH hits AS (
-                    SELECT f.customer_id, f.received_at, {_WHAT_SQL} AS what, f.function, f.source, f.text
+                    SELECT f.customer_id, f.received_at, {WHAT_SQL} AS what, f.function, f.source, f.text
                     FROM feedback_scored f SEMI JOIN cb_people p ON p.customer_id = f.customer_id
                     WHERE f.received_at >= ? AND f.received_at < ? AND {dims} AND {condition}),
-                latest AS (
-                    SELECT customer_id, count(*) AS {count_name}, arg_max(what, received_at) AS what,
-                           max(received_at)::DATE AS latest_on, arg_max(function, received_at) AS function,
-                           arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment
-                    FROM hits GROUP BY customer_id)
-                SELECT p.customer_id, p.segment, p.region, p.joined_at, p.tenure_years, p.revenue_12m,
-                       l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment
-                FROM latest l JOIN cb_people p USING (customer_id)
-                ORDER BY p.tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id""",
+                l AS (SELECT customer_id, {_LATEST.format(count_name=count_name)} FROM hits GROUP BY customer_id)
+                SELECT {_COLUMNS.format(count_name=count_name)} FROM l JOIN cb_people p USING (customer_id) {_ORDER}""",
             [since, until, *params]).df()
     finally:
         con.unregister("cb_people")

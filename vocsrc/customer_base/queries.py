@@ -10,20 +10,23 @@ reads of a subquery would, measured slower), then the page reads it with ``page_
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from vocsrc.customer_base.summary import ALIAS
+from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, NO_DAY_BEFORE
 from vocsrc.filters import Filters
 
 BANDS = ("promoter", "passive", "detractor", "unheard")
 BAND_LABELS = {"promoter": "Promoter (9-10)", "passive": "Passive (7-8)", "detractor": "Detractor (0-6)",
                "unheard": "Never heard from"}
 TENURE_BANDS = ("<1 year", "1-3 years", "3-5 years", "5-8 years", "8+ years", "unknown")
-LONG_STANDING_YEARS = 8
 GRAINS = ("month", "quarter")
+SAMPLE_CUSTOMERS = 50_000
+_EPOCH = dt.date(1970, 1, 1)
+_BAND = "CASE WHEN {nps} IS NULL THEN 3 WHEN {nps} >= 9 THEN 0 WHEN {nps} >= 7 THEN 1 ELSE 2 END::UTINYINT"
 
 # Groupings a caller may ask for: the allow-list of SQL expressions over cb_population.
 GROUPS: dict[str, str] = {
@@ -33,11 +36,6 @@ GROUPS: dict[str, str] = {
     "tenure": "tenure_code",
     "region": "coalesce(region, 'unknown')",
 }
-
-# Codes index BANDS and TENURE_BANDS: small integers group faster than text at a million rows.
-_TENURE_SQL = """CASE WHEN tenure_years IS NULL THEN 5 WHEN tenure_years < 1 THEN 0 WHEN tenure_years < 3 THEN 1
-    WHEN tenure_years < 5 THEN 2 WHEN tenure_years < 8 THEN 3 ELSE 4 END"""
-
 
 @dataclass(frozen=True)
 class Window:
@@ -69,88 +67,117 @@ def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
 
 
 def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str = "all") -> Window | None:
-    """(Re)create the temp table ``cb_population`` for these filters; return its window."""
+    """(Re)create the temp table ``cb_fine`` for these filters and return its window.
+
+    ``cb_fine`` counts the population's customers (and sums their revenue) per combination of
+    everything a figure groups or filters by: group, band, tenure, active, joined, lost, heard and
+    days to leaving for Kaplan-Meier. One pass turns a million customers into a few thousand rows,
+    and every figure is then a sum over those (materialising the million rows cost more than all
+    the figures together)."""
+    if by not in GROUPS:
+        raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
     found = population_sql(cur, filters, by)
     if found is None:
         return None
     win, sql, params = found
-    cur.execute(f"CREATE OR REPLACE TEMP TABLE cb_population AS {sql}", params)
+    cur.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cb_fine AS
+            SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
+                   -- decimal sums are exact, so the figures do not depend on the order rows are added in
+                   count(*) AS n, sum(revenue::DECIMAL(38, 6)) AS revenue
+            FROM ({sql}) GROUP BY ALL""", params)
     return win
 
 
 def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
-                   by: str = "all") -> tuple[Window, str, list] | None:
+                   by: str = "all", every: int = 1) -> tuple[Window, str, list] | None:
     """The population query (one row per customer) and its parameters, or None without feedback.
 
     Text columns are selected only when grouping by them: at a million customers, carrying the
-    segment along costs a fifth of the whole page."""
+    segment along costs a fifth of the whole page. ``every`` > 1 keeps only customers whose
+    key is a multiple of it: a systematic sample, for figures (medians) that need each customer."""
     win = window(cur, filters)
     if win is None:
         return None
     cb = ALIAS
     dims, dim_params = feedback_condition(filters)
-    end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
-    begin = dt.datetime.combine(win.start, dt.time())
+    start, as_of = day_number(win.start), day_number(win.as_of)
     region, region_params = "", []
     if filters.region:  # region is a customer attribute too: the base is that region's customers
         region = f"AND p.region IN ({', '.join('?' for _ in filters.region)})"
         region_params = list(filters.region)
-    facts = """(p.left_at IS NULL OR p.left_at > ?::DATE) AS active,
-               coalesce(p.left_at BETWEEN ?::DATE AND ?::DATE, false) AS lost,
-               coalesce(p.joined_at >= ?::DATE, false) AS joined,
-               date_diff('day', p.joined_at, ?::DATE) / 365.25 AS tenure_years"""
-    facts_params = [win.as_of, win.start, win.as_of, win.start, win.as_of]
-    in_population = "coalesce(p.joined_at <= ?::DATE, true) AND (p.left_at IS NULL OR p.left_at >= ?::DATE)"
-    population_params = [win.as_of, win.start, *region_params]
+    in_population = "p.joined_day <= ? AND p.left_day >= ?"
+    population_params = [as_of, start, *region_params]
+    sampled, sample_params = ("AND p.ck % ? = 0", [every]) if every > 1 else ("", [])
     keep = {"segment": "p.segment,", "region": "p.region,"}.get(by, "")
-    band = """CASE WHEN {nps} IS NULL THEN 3 WHEN {nps} >= 9 THEN 0 WHEN {nps} >= 7 THEN 1 ELSE 2 END::UTINYINT"""
+    # Per customer, from integer days (see summary.py): S = start, A = as_of.
+    # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
+    tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
+    columns = """{keep} p.revenue, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
+                  p.joined_day >= ? AS joined, {band} AS band_code, coalesce(contact_day >= ?, false) AS heard,
+                  CASE WHEN p.joined_day = {no_day} THEN 5 WHEN p.joined_day > ? THEN 0
+                       WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
+                       ELSE 4 END::UTINYINT AS tenure_code,
+                  CASE WHEN p.joined_day > {no_day} THEN (? - p.joined_day) / 365.25 END AS tenure_years,
+                  CASE WHEN {band} < 3 AND nps_day >= ? THEN least(p.left_day, ?) - nps_day END AS km_days"""
+    columns_params = [as_of, start, as_of, start, start, *tenure_limits, as_of, start, as_of]
     if dim_params:
-        # A subset of answers: the precomputed stretches do not hold, so group by customer.
-        sql = f"""WITH latest AS (
-                      SELECT ck, arg_max(nps, received_at) AS nps, max(received_at) AS nps_at
-                      FROM {cb}.nps a WHERE received_at < ? AND {dims} GROUP BY ck),
-                  heard AS (
-                      SELECT DISTINCT ck FROM {cb}.contacts a
-                      WHERE received_at >= ? AND received_at < ? AND {dims})
-                  SELECT {keep} p.left_at, coalesce(p.revenue_12m, 0) AS revenue, {facts},
-                         l.nps_at::DATE AS nps_on, {band.format(nps="l.nps")} AS band_code,
-                         h.ck IS NOT NULL AS heard
-                  FROM {cb}.people p LEFT JOIN latest l USING (ck) LEFT JOIN heard h USING (ck)
-                  WHERE {in_population} {region}"""
-        params = [end, *dim_params, begin, end, *dim_params, *facts_params, *population_params]
+        # A subset of answers: the precomputed stretches do not hold, so find each touched
+        # customer's latest answer and whether they were heard from in one group-by.
+        end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
+        begin = dt.datetime.combine(win.start, dt.time())
+        sql = f"""WITH touched AS (
+                      SELECT ck, arg_max(nps, received_at) FILTER (WHERE nps IS NOT NULL) AS nps,
+                             max(received_at) FILTER (WHERE nps IS NOT NULL) AS nps_at,
+                             max(received_at) FILTER (WHERE contact) AS contact_at
+                      FROM (SELECT ck, received_at, nps, false AS contact FROM {cb}.nps a
+                            WHERE received_at < ? AND {dims}
+                            UNION ALL
+                            SELECT ck, received_at, NULL, true FROM {cb}.contacts a
+                            WHERE received_at >= ? AND received_at < ? AND {dims})
+                      GROUP BY ck),
+                  t AS (SELECT ck, {_BAND.format(nps="nps")} AS band_code,
+                               date_diff('day', DATE '1970-01-01', nps_at::DATE)::INTEGER AS nps_day,
+                               date_diff('day', DATE '1970-01-01', contact_at::DATE)::INTEGER AS contact_day
+                        FROM touched)
+                  SELECT {columns.format(keep=keep, band="coalesce(t.band_code, 3)::UTINYINT", no_day=NO_DAY_BEFORE)}
+                  FROM {cb}.people p LEFT JOIN t USING (ck)
+                  WHERE {in_population} {region} {sampled}"""
+        params = [end, *dim_params, begin, end, *dim_params, *columns_params, *population_params, *sample_params]
     else:
-        # The stretch in force at E holds each customer's latest answer before E (and before leaving).
-        sql = f"""SELECT {keep} p.left_at, p.revenue, {facts},
-                         CASE WHEN p.nps IS NOT NULL THEN p.received_at::DATE END AS nps_on,
-                         {band.format(nps="p.nps")} AS band_code,
-                         -- only a stretch running past E needs its contacts looked at one by one
-                         CASE WHEN p.last_contact IS NULL OR p.last_contact < ?
-                              THEN coalesce(greatest(p.prev_contact, p.last_contact) >= ?, false)
-                              ELSE coalesce(p.prev_contact >= ?, false)
-                                   OR len(list_filter(p.contacts, lambda c: c >= ? AND c < ?)) > 0 END AS heard
-                  FROM {cb}.timeline p
-                  WHERE p.received_at < ? AND p.next_at >= ? AND {in_population} {region}"""
-        params = [*facts_params, end, begin, begin, begin, end, end, end, *population_params]
-    return win, f"""SELECT *, {_TENURE_SQL}::UTINYINT AS tenure_code FROM ({sql})""", params
+        # The stretch in force at E (from_day < E <= to_day) holds each customer's latest answer and
+        # latest contact before E: one scan, no join.
+        sql = f"""SELECT {columns.format(keep=keep, band="p.band_code", no_day=NO_DAY_BEFORE)} FROM {cb}.timeline p
+                  WHERE p.from_day <= ? AND p.to_day > ? AND {in_population} {region} {sampled}"""
+        params = [*columns_params, as_of, as_of, *population_params, *sample_params]
+    return win, sql, params
 
 
-_MEASURES = """count(*) AS customers,
-                   count(*) FILTER (WHERE active) AS active, count(*) FILTER (WHERE joined) AS joined,
-                   count(*) FILTER (WHERE lost) AS lost,
-                   sum(revenue) AS revenue, coalesce(sum(revenue) FILTER (WHERE active), 0) AS revenue_active,
-                   count(*) FILTER (WHERE active AND heard) AS heard_active,
-                   count(*) FILTER (WHERE band_code < 3) AS with_nps,
-                   count(*) FILTER (WHERE band_code = 0) AS promoters,
-                   count(*) FILTER (WHERE band_code = 1) AS passives"""
+def day_number(day: dt.date) -> int:
+    """The summary's INTEGER day: days since 1970-01-01."""
+    return (day - _EPOCH).days
+
+
+
+# Sums over cb_fine, whose n counts customers.
+_MEASURES = """coalesce(sum(n), 0)::BIGINT AS customers,
+                   coalesce(sum(n) FILTER (WHERE active), 0)::BIGINT AS active,
+                   coalesce(sum(n) FILTER (WHERE joined), 0)::BIGINT AS joined,
+                   coalesce(sum(n) FILTER (WHERE lost), 0)::BIGINT AS lost,
+                   coalesce(sum(revenue), 0)::DOUBLE AS revenue,
+                   coalesce(sum(revenue) FILTER (WHERE active), 0)::DOUBLE AS revenue_active,
+                   coalesce(sum(n) FILTER (WHERE active AND heard), 0)::BIGINT AS heard_active,
+                   coalesce(sum(n) FILTER (WHERE band_code < 3), 0)::BIGINT AS with_nps,
+                   coalesce(sum(n) FILTER (WHERE band_code = 0), 0)::BIGINT AS promoters,
+                   coalesce(sum(n) FILTER (WHERE band_code = 1), 0)::BIGINT AS passives"""
 
 
 def by_group(cur: duckdb.DuckDBPyConnection, by: str = "all") -> pd.DataFrame:
-    """Per group of ``cb_population``: customers, active, joined, lost, revenue, heard, promoters."""
+    """Per group of ``cb_fine`` (built with the same ``by``): customers, active, joined, lost,
+    revenue, heard, promoters."""
     if by not in GROUPS:
         raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
-    frame = cur.execute(
-        f"""SELECT {GROUPS[by]} AS "group", {_MEASURES}
-            FROM cb_population GROUP BY ALL ORDER BY 1""").df()
+    frame = cur.execute(f"""SELECT grp AS "group", {_MEASURES} FROM cb_fine GROUP BY grp ORDER BY 1""").df()
     labels = {"band": BANDS, "tenure": TENURE_BANDS}.get(by)
     if labels:  # codes come back in label order, since the frame is sorted by code
         frame["group"] = [labels[int(c)] for c in frame["group"]]
@@ -183,38 +210,54 @@ def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Win
     return out.rename_axis("period").reset_index()
 
 
-def respondents_against_base(cur: duckdb.DuckDBPyConnection, source: str = "cb_population",
-                             params: list | None = None) -> pd.DataFrame:
+def respondents_against_base(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Active customers heard from in the period against all active customers: value and tenure.
-    Medians come from a reservoir sample of 8,192 customers per group (exact below that): close
-    enough to compare groups, where exact ones sort a million rows on every filter change."""
-    frame = cur.execute(
-        f"""SELECT CASE WHEN grouping(heard) = 1 THEN 'All active customers'
-                        WHEN heard THEN 'Heard from in the period' ELSE 'Not heard from' END AS "group",
-                   count(*) AS customers, avg(revenue) AS mean_revenue,
-                   reservoir_quantile(revenue, 0.5) AS median_revenue,
-                   reservoir_quantile(tenure_years, 0.5) AS median_tenure_years,
-                   avg((tenure_years >= {LONG_STANDING_YEARS})::INT) AS long_standing_share
-            FROM {source} WHERE active GROUP BY GROUPING SETS ((heard), ())""", params or []).df()
+
+    Counts, means and the long-standing share are exact (from ``cb_fine``). Medians need each
+    customer's value, so above SAMPLE_CUSTOMERS customers on file they come from a systematic
+    sample of about that many (every k-th customer key): close enough to compare groups, where
+    reading every customer again would double the page's cost."""
+    exact = cur.execute(
+        """SELECT heard, grouping(heard) = 1 AS everyone, sum(n)::BIGINT AS customers,
+                  (sum(revenue) / sum(n))::DOUBLE AS mean_revenue,
+                  sum(n) FILTER (WHERE tenure_code = 4) / sum(n) FILTER (WHERE tenure_code < 5) AS long_standing_share
+           FROM cb_fine WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
+    on_file = cur.execute(f"SELECT count(*) FROM {ALIAS}.people").fetchall()[0][0]
+    found = population_sql(cur, filters, "all", every=max(1, on_file // SAMPLE_CUSTOMERS))
+    medians = pd.DataFrame(columns=["heard", "everyone", "median_revenue", "median_tenure_years"])
+    if found is not None:
+        medians = cur.execute(
+            f"""SELECT heard, grouping(heard) = 1 AS everyone, median(revenue) AS median_revenue,
+                       median(tenure_years) AS median_tenure_years
+                FROM ({found[1]}) WHERE active GROUP BY GROUPING SETS ((heard), ())""", found[2]).df()
+    def name(row: dict) -> str:
+        if row["everyone"]:
+            return "All active customers"
+        return "Heard from in the period" if row["heard"] else "Not heard from"
+
+    sampled = {name(r): r for r in medians.to_dict("records")}
+    rows = []
+    for r in exact.to_dict("records"):
+        m = sampled.get(name(r), {})
+        rows.append({"group": name(r), "customers": int(r["customers"]), "mean_revenue": r["mean_revenue"],
+                     "median_revenue": m.get("median_revenue"), "median_tenure_years": m.get("median_tenure_years"),
+                     "long_standing_share": r["long_standing_share"]})
     order = {"Heard from in the period": 0, "Not heard from": 1, "All active customers": 2}
-    return (frame.sort_values("group", key=lambda g: g.map(order))
-            [["group", "customers", "mean_revenue", "median_revenue", "median_tenure_years", "long_standing_share"]]
-            .reset_index(drop=True))
+    frame = pd.DataFrame(rows, columns=["group", "customers", "mean_revenue", "median_revenue",
+                                        "median_tenure_years", "long_standing_share"])
+    return frame.sort_values("group", key=lambda g: g.map(order)).reset_index(drop=True)
 
 
-def page_aggregates(cur: duckdb.DuckDBPyConnection, source: str, params: list, win: Window) -> dict:
-    """In one pass over the population (``source``: a table name or a parenthesised query):
-    everyone, by band, by tenure, active customers by tenure x band, and Kaplan-Meier counts."""
+def page_aggregates(cur: duckdb.DuckDBPyConnection) -> dict:
+    """From ``cb_fine``: everyone, by band, by tenure, active customers by tenure x band, and
+    Kaplan-Meier counts."""
     frame = cur.execute(
         f"""SELECT grouping(band_code) AS gb, grouping(tenure_code) AS gt, grouping(km_days) AS gk,
-                   band_code, tenure_code, km_days, km_left, {_MEASURES}
-            FROM (SELECT *, CASE WHEN band_code < 3 AND nps_on >= ?::DATE THEN
-                               date_diff('day', nps_on, CASE WHEN lost THEN left_at ELSE ?::DATE END) END AS km_days,
-                             lost AS km_left
-                  FROM {source})
+                   band_code, tenure_code, km_days, lost AS km_left, {_MEASURES}
+            FROM cb_fine
             GROUP BY GROUPING SETS ((), (band_code), (tenure_code), (tenure_code, band_code),
-                                    (band_code, km_days, km_left))
-            ORDER BY band_code, tenure_code, km_days""", [win.start, win.as_of, *params]).df()
+                                    (band_code, km_days, lost))
+            ORDER BY band_code, tenure_code, km_days""").df()
     measures = [c for c in frame.columns if c not in ("gb", "gt", "gk", "band_code", "tenure_code", "km_days",
                                                       "km_left")]
     only = {"all": (1, 1, 1), "band": (0, 1, 1), "tenure": (1, 0, 1), "tenure_band": (0, 0, 1), "km": (0, 1, 0)}
