@@ -184,6 +184,8 @@ def test_fast_paths_change_no_score(external, monkeypatch: pytest.MonkeyPatch) -
                        ("cfpb_sample", 8), ("cfpb_2015", 16), ("vader_tweets", 4)):
         texts += DATASETS[name][0](external)[::step]
     texts += [t.upper() for t in texts[::50]] + [t.replace("'", "\u2019") for t in texts[::40]]
+    # whitespace normalised: narratives then take the token-space sentence path
+    texts += [" ".join(t.split()) for t in texts[::3]]
     for t in texts:
         assert repr(score_document(t)) == repr(_reference_score(t)), t
 

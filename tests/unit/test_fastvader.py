@@ -375,3 +375,22 @@ def test_sentence_compounds_equal_scoring_each_sentence(external: Path) -> None:
     assert FAST.sentence_compounds("Good \U0001F600. Bad.", ["Good \U0001F600.", "Bad."],
                                    [["Good", "\U0001F600."], ["Bad."]]) is None  # emoji: caller scores
     assert FAST.sentence_compounds("Good. Bad.", ["Good.", "Bad"], [["Good."], ["Bad"]]) is None
+
+
+def test_split_scores_equal_scoring_text_and_each_sentence(external: Path) -> None:
+    import random
+
+    rng = random.Random(11)
+    texts = DATASETS["airline_tweets"][0](external)[::7] + DATASETS["cfpb_2015"][0](external)[::12]
+    texts += ["NOT good. So NOT kind of bad!!! Never so good? but no... at least ok", "kind of. of", "   "]
+    for text in texts:
+        if FAST.has_emoji(text):
+            continue
+        toks = text.split()
+        cuts = sorted(set(rng.sample(range(1, len(toks)), min(len(toks) - 1, 4)))) if len(toks) > 1 else []
+        edges = [0, *cuts, len(toks)] if toks else [0, 0]
+        bounds = list(zip(edges, edges[1:]))
+        sentences = [" ".join(toks[a:b]) for a, b in bounds]
+        whole, compounds = FAST.split_scores(text, toks, sentences, bounds)
+        assert whole == FAST.scores_tuple(text) == tuple(REF.polarity_scores(text)[k] for k in KEYS), text
+        assert compounds == [REF.polarity_scores(s)["compound"] for s in sentences], text

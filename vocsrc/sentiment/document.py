@@ -30,7 +30,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
+from itertools import chain, compress, count
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -272,6 +272,7 @@ class _TokenFacts:
                 vocab |= rest | one_of
         self.vocab = frozenset(vocab)
         self.plan = tr.stem_plan or ()
+        self.stem_words = tuple(stem for stem, _, _ in self.plan)
         self.by_words = tr._by_words
         self.reset()
 
@@ -293,14 +294,19 @@ class _TokenFacts:
             self.reset()
         seen = self.seen
         vocab = self.vocab
-        for t in tokens:
-            if t in seen:
-                continue
-            seen.add(t)
+        new = set(tokens).difference(seen)
+        seen |= new
+        for t in new:
             if t[-1] in _ENDERS:
                 m = _TOKEN_END.search(t)
                 if m is not None and (m.group(1) or not _is_abbreviation(t)):
                     self.boundary.add(t)
+        # most new tokens hold no word the index looks at and no stem: one test for them all
+        # (joined with spaces, their words are the union of each token's words)
+        low_all = " ".join(new).lower()
+        if vocab.isdisjoint(_lower_tokens(low_all)) and not any(st in low_all for st in self.stem_words):
+            return
+        for t in new:
             low = t.lower()
             words = vocab.intersection(_lower_tokens(low))
             if words:
@@ -393,6 +399,8 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
             toks = text.split()
             if len(toks) <= SHORT_WORDS:
                 return _score_short(text, toks, engine, lex, facts)
+            if not engine.has_emoji(text) and " ".join(toks) == text.strip():
+                return _score_long(text, toks, engine, lex, facts)
     # document_compound(analyse(text)) and the evidence sentences, without building
     # an Analysis: min/max return the first extreme, as list.index finds it
     whole, cx_whole, parts, _, cxs, words = _analyse(text, lexicon)
@@ -455,6 +463,58 @@ def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts:
     if cx <= NEG_THRESHOLD:
         return TextScore(compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None)
     return TextScore(compound, pos, neu, neg, cx, vl, "neutral", n, None, None)
+
+
+def _sentence_bounds(toks: list[str], boundary: set[str]) -> list[tuple[int, int]]:
+    """split_sentences in token space: (start, end) token ranges of the sentences of
+    ``" ".join(toks)`` (a text without line breaks, single spaces between tokens)."""
+    ends = list(compress(count(1), map(boundary.__contains__, toks)))
+    if not ends or ends[-1] != len(toks):
+        ends.append(len(toks))
+    out = []
+    a = 0
+    for b in ends:
+        if b - a > LONG_SENTENCE_WORDS:
+            # run-on sentence: cut after clause punctuation, as split_sentences does with _CLAUSE
+            for i in range(a, b - 1):
+                if toks[i][-1] in ",;:":
+                    out.append((a, i + 1))
+                    a = i + 1
+        out.append((a, b))
+        a = b
+    return out
+
+
+def _score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
+    """score_document of a text of more than SHORT_WORDS words, single spaces between its
+    words, no line break, no emoji, lower_is_safe: as _analyse gives it, with the sentences
+    found from the token facts (a sentence is then the join of its tokens, exactly the slice
+    split_sentences returns) and the raw engine scoring text and sentences in one pass."""
+    if not facts.seen.issuperset(toks):
+        facts.learn(toks)
+    bounds = _sentence_bounds(toks, facts.boundary)
+    parts = [" ".join(toks[a:b]) for a, b in bounds]
+    (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
+    relevant = facts.relevant
+    total_shift = 0.0
+    cxs = raws
+    for k, (a, b) in enumerate(bounds):
+        piece = toks[a:b]
+        if relevant.isdisjoint(piece):
+            continue
+        shift = _shift(lex, parts[k], facts.candidates(piece))
+        if shift:
+            if cxs is raws:
+                cxs = list(raws)
+            total_shift += shift
+            cxs[k] = lex.shifted(raws[k], shift)
+    cx = _pool(cxs)
+    worst = min(cxs)
+    best = max(cxs)
+    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
+    return TextScore(compound, pos, neu, neg, cx, vl, label(cx), len(parts),
+                     parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None,
+                     parts[cxs.index(best)] if best >= POS_THRESHOLD else None)
 
 
 def _cores() -> int:

@@ -29,6 +29,7 @@ to 3/4 decimals gives the same digits.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import chain, compress, count
 from math import fabs, sqrt
@@ -157,9 +158,43 @@ class FastVader:
         hits = list(compress(count(), map(self._candidates.__contains__, words)))
         if not hits:
             return _NEUTRAL
+        return self._scores(text, tokens, words, hits, cache.rule_words)
 
+    def split_scores(self, text: str, tokens: list[str], sentences: list[str],
+                     bounds: list[tuple[int, int]]) -> tuple[Scores, list[float]]:
+        """``scores_split(text, tokens)`` and each sentence's compound, sharing the token work.
+
+        ``sentences[k]`` must be ``" ".join(tokens[a:b])`` for ``(a, b) = bounds[k]`` (so its
+        split() is that slice) and ``text`` hold no emoji: each sentence then scores, from
+        the text's own word lookups, exactly as ``polarity_scores(sentences[k])`` would.
+        """
+        if not tokens:
+            return _ZERO, [0.0] * len(sentences)
+        cache = self._tokens
+        if len(cache) > _TOKEN_CACHE_MAX:
+            cache = self._tokens = _TokenCache()
+        words = list(map(cache.__getitem__, tokens))
+        hits = list(compress(count(), map(self._candidates.__contains__, words)))
+        if not hits:
+            return _NEUTRAL, [0.0] * len(sentences)
+        rule_words = cache.rule_words  # holds every negation among the words just looked up
+        whole = self._scores(text, tokens, words, hits, rule_words)
+        out = []
+        for sentence, (a, b) in zip(sentences, bounds):
+            lo = bisect_left(hits, a)
+            hi = bisect_left(hits, b, lo)
+            if lo == hi:
+                out.append(0.0)
+                continue
+            local = [i - a for i in hits[lo:hi]] if a else hits[lo:hi]
+            out.append(self._compound(sentence, tokens[a:b], words[a:b], local, rule_words))
+        return whole, out
+
+    def _scores(self, text: str, tokens: list[str], words: list[str], hits: list[int],
+                rule_words: set[str]) -> Scores:
+        # scores_tuple from the hit positions on
         n = len(tokens)
-        vals, where = self._valences(tokens, words, hits, cache.rule_words)
+        vals, where = self._valences(tokens, words, hits, rule_words)
         if not vals:
             return _NEUTRAL
         compound, punct = _compound(vals, where, words, text)
