@@ -1,7 +1,8 @@
 """Pre-aggregated rollups: the dashboard's group-bys answered from a few thousand rows.
 
 Every page figure except verbatims and per-customer views is a count by month,
-segment, score and text label. ``cube`` holds exactly those counts, built by
+segment, score and text label. ``cube`` holds exactly those counts (and
+``customer_answers`` a narrow, time-sorted copy of the answers for per-customer views), built by
 the writer (after each import's scoring and the demo build), never by the
 read-only dashboard. A query uses it only when it is current (it counts every
 feedback row and was built with the current scores) and the filter's dates fall
@@ -46,11 +47,42 @@ _POOL = """
                                 nps, csat, ces, stars, cx_label ORDER BY hash(feedback_id)) AS pick
         FROM feedback_scored WHERE text IS NOT NULL AND hash(feedback_id) % {every} = 0)
     WHERE pick <= {per_cell}"""
+# Customer views group answers by customer, which no count rollup can answer. Grouping ~4M
+# answers on a VARCHAR id with arg_max over timestamps was most of the Customers page's time
+# at 10M rows, so the writer keeps a narrow copy of the scored answers that have a customer:
+# a 64-bit hash of the customer id, a small integer for the segment combination (``customer_cells``),
+# the four scores, sorted by time so a date range reads only its row groups. Its row order
+# is the answer order (time, then storage order for equal times), so a customer's first and
+# latest answer are the min and max of ``rowid``-based integers: no arg_max over timestamps.
+# Keys are hashes (a join to dense keys cost 3 s at 10M rows); a collision would merge two
+# customers or segments, so the build counts them and any collision turns the rollup off.
+_CUSTOMER_ROWS = "customer_id IS NOT NULL AND coalesce(nps, csat, ces, stars) IS NOT NULL"
+_CELL_COLUMNS = "kind, source, function, channel, product, region"
+_CUSTOMER_CELLS = f"""
+    CREATE OR REPLACE TABLE customer_cells AS
+    SELECT (row_number() OVER (ORDER BY {_CELL_COLUMNS}))::INTEGER AS cell, hash({_CELL_COLUMNS}) AS cell_hash,
+           {_CELL_COLUMNS}
+    FROM (SELECT DISTINCT {_CELL_COLUMNS} FROM feedback WHERE {_CUSTOMER_ROWS})"""
+_CUSTOMER_ANSWERS = f"""
+    CREATE OR REPLACE TABLE customer_answers AS
+    SELECT hash(f.customer_id) AS customer_key, f.received_at, c.cell, f.nps, f.csat, f.ces, f.stars
+    FROM (SELECT rowid AS stored, * FROM feedback WHERE {_CUSTOMER_ROWS}) f
+    JOIN customer_cells c ON c.cell_hash = hash({", ".join("f." + d for d in _CELL_COLUMNS.split(", "))})
+    ORDER BY f.received_at NULLS LAST, f.stored"""
+_KEY_COLLISIONS = f"""
+    SELECT (SELECT count(*) - count(DISTINCT cell_hash) FROM customer_cells)
+         + (SELECT count(*) - count(DISTINCT hash(customer_id))
+            FROM (SELECT DISTINCT customer_id FROM feedback WHERE {_CUSTOMER_ROWS}))"""
+# The packed first/latest integers leave 16 bits for the cell (see customers.py).
+MAX_CUSTOMER_CELLS = 2 ** 16 - 1
 _STATE = """
     CREATE OR REPLACE TABLE cube_state AS
     SELECT (SELECT count(*) FROM feedback) AS feedback_rows,
            (SELECT count(*) FROM text_scores) AS scored_texts,
-           (SELECT coalesce(sum(rows), 0) FROM cube) AS cube_rows"""
+           (SELECT coalesce(sum(rows), 0) FROM cube) AS cube_rows,
+           (SELECT count(*) FROM customer_answers) AS customer_answers,
+           (SELECT count(*) FROM customer_cells) AS customer_cells,
+           {collisions}::BIGINT AS key_collisions"""
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> int:
@@ -64,7 +96,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
         texts = con.execute("SELECT count(text) FROM feedback").fetchone()[0]
         every = max(1, texts // POOL_INPUT_ROWS)
         con.execute(_POOL.format(every=every, per_cell=VERBATIMS_PER_CELL))
-        con.execute(_STATE)
+        con.execute(_CUSTOMER_CELLS)
+        con.execute(_CUSTOMER_ANSWERS)
+        collisions = con.execute(_KEY_COLLISIONS).fetchone()[0]
+        con.execute(_STATE.format(collisions=int(collisions)))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -90,6 +125,23 @@ def current(con: duckdb.DuckDBPyConnection) -> bool:
                       AND s.cube_rows = s.feedback_rows
                FROM cube_state s""").fetchone()
     except duckdb.CatalogException:
+        return False
+    return bool(row and row[0])
+
+
+def customers_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Can per-customer figures come from ``customer_answers``? Only when the rollups are current
+    and were built by a version that builds it (an older writer leaves a cube_state without
+    these columns beside a stale table), no two customers or cells share a hash, and the
+    cells fit the packing."""
+    if not current(con):
+        return False
+    try:
+        row = con.execute(
+            f"""SELECT s.customer_answers = (SELECT count(*) FROM customer_answers)
+                       AND s.customer_cells <= {MAX_CUSTOMER_CELLS} AND s.key_collisions = 0
+                FROM cube_state s""").fetchone()
+    except (duckdb.CatalogException, duckdb.BinderException):
         return False
     return bool(row and row[0])
 
