@@ -57,6 +57,7 @@ ENV_VAR = "VOC_CX_LEXICON"
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD = re.compile(r"[a-z']+")
+_UNSEARCHED = object()
 
 
 class Lazy:
@@ -145,6 +146,12 @@ class CxLexicon:
     lower_regexes: tuple[Lazy, ...] = ()
     contrast_lower: re.Pattern[str] | None = None
 
+    def compile(self) -> None:
+        """Build every rule's lower-case regex now (a parent does this before forking workers,
+        which would otherwise each compile the ones they meet)."""
+        for lazy in self.lower_regexes:
+            lazy.get()
+
     def candidates(self, text: str) -> set[int]:
         """Rules that could match ``text`` (cheap: tokenise once, look words up)."""
         triggers = self.triggers
@@ -158,12 +165,8 @@ class CxLexicon:
         rules = self.rules
         sentence = sentence.replace("\u2019", "'")
         low = sentence.lower() if self.lower_regexes and lower_is_safe(sentence) else None
-        if self.contrast_re is None:
-            contrast = None
-        elif low is not None and self.contrast_lower is not None:
-            contrast = self.contrast_lower.search(low)
-        else:
-            contrast = self.contrast_re.search(sentence)
+        # the first contrast word, looked for only once a rule matches (most candidates don't)
+        contrast: Any = _UNSEARCHED
         for i in sorted(self.candidates(sentence) if candidates is None else candidates):
             rule = rules[i]
             fast = self.lower_regexes[i].get() if low is not None else None
@@ -176,6 +179,13 @@ class CxLexicon:
                     if _negated(before, self.negations, self.negation_window):
                         # "never had to wait" praises the service: skip rather than guess a sign
                         continue
+                if contrast is _UNSEARCHED:
+                    if self.contrast_re is None:
+                        contrast = None
+                    elif low is not None and self.contrast_lower is not None:
+                        contrast = self.contrast_lower.search(low)
+                    else:
+                        contrast = self.contrast_re.search(sentence)
                 weight = self.contrast_weight if contrast is not None and contrast.start() < start else 1.0
                 out.append(Adjustment(rule.key, sentence[start:m.end()], rule.valence * weight))
         return out

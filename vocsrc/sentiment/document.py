@@ -556,6 +556,9 @@ def score_many(
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         method = "fork"
+        # load both lexicons here, once, for the workers to inherit (each loaded its own)
+        raw_analyzer()
+        default_lexicon().compile()
     else:
         method = "forkserver" if "forkserver" in methods else "spawn"
     with mp.get_context(method).Pool(procs) as pool:
