@@ -76,12 +76,14 @@ def _fast_sql(metric: str, by: str | None, dates: Filters, segments: Filters, to
     cells = "" if segment_where == "true" else f" AND cell IN (SELECT cell FROM customer_cells WHERE {segment_where})"
     low = 2 ** _SCORE_BITS
     high = 2 ** (_SCORE_BITS + _CELL_BITS)
-    # Answers without a date count as responses but are never first or latest (arg_max
-    # ignores them in the plain query): NULL packs leave them out of max and min.
+    last, first = f"rowid * {high} + cell * {low} + {metric}", f"rowid * {low} + {metric}"
+    if dates.date_from is None and dates.date_to is None:
+        # Answers without a date count as responses but are never first or latest (arg_max
+        # ignores them in the plain query): NULL packs leave them out of max and min. A date
+        # range excludes them already, and the CASE cost a fifth of the query.
+        last, first = (f"CASE WHEN received_at IS NOT NULL THEN {x} END" for x in (last, first))
     sql = f"""WITH per_customer AS (
-                SELECT count(*) AS answers,
-                       max(CASE WHEN received_at IS NOT NULL THEN rowid * {high} + cell * {low} + {metric} END) AS last_p,
-                       min(CASE WHEN received_at IS NOT NULL THEN rowid * {low} + {metric} END) AS first_p
+                SELECT count(*) AS answers, max({last}) AS last_p, min({first}) AS first_p
                 FROM customer_answers WHERE {date_where} AND {metric} IS NOT NULL{cells}
                 GROUP BY customer_key),
             -- Customers alike in everything the figures need collapse to one row before the join.
