@@ -296,3 +296,19 @@ def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(
              for s, e in zip(sampled[column], exact[column])]
     assert all(abs(s - e) <= 0.1 * e for s, e in pairs)
     assert any(s != e for s, e in pairs)  # the sample was used
+
+
+def test_demo_filter_codes_match_the_text_values(demo):
+    # The summary filters on integer codes: naming every function is the same as naming none,
+    # and a value the data never holds leaves everyone unheard.
+    functions = tuple(r[0] for r in demo.execute(
+        "SELECT DISTINCT function FROM feedback WHERE function IS NOT NULL AND customer_id IS NOT NULL").fetchall())
+    with_ids = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    everyone = customers_json(demo, with_ids, "band")
+    named = customers_json(demo, with_ids.with_(function=functions), "band")
+    assert demo.execute("SELECT count(*) FROM feedback WHERE function IS NULL AND customer_id IS NOT NULL"
+                        ).fetchall()[0][0] == 0  # so naming every function names every answer
+    assert _rounded(named) == _rounded(everyone)
+    nobody = customers_json(demo, with_ids.with_(function=("No such function",)), "band")
+    assert [r["group"] for r in nobody] == ["unheard"] and nobody[0]["heard_share"] == 0
+    assert nobody[0]["customers"] == sum(r["customers"] for r in everyone)

@@ -14,8 +14,8 @@ import math
 import duckdb
 import pandas as pd
 
-from vocsrc.customer_base.queries import feedback_condition, window
-from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, WHAT_SQL, summary_cursor
+from vocsrc.customer_base.queries import day_number, dims_condition, feedback_condition, window
+from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, NO_DAY_BEFORE, WHAT_SQL, summary_cursor
 from vocsrc.filters import Filters
 from vocsrc.privacy import neutralise_cell, neutralise_formulas, redact
 
@@ -74,11 +74,13 @@ def _long_standing(con, filters, days, min_years, table, flag, condition, count_
         (since, until), as_of = recent
         dims, params = feedback_condition(filters, alias="f")
         joined_by = cur.execute(f"SELECT remarks_joined_by FROM {ALIAS}.meta").fetchall()[0][0]
+        # Integer days (see summary.py): tenure >= Y years exactly when joined_day <= A - ceil(365.25 Y).
         people = f"""SELECT ck, customer_id, segment, region, joined_at, revenue_12m,
-                            round(date_diff('day', joined_at, ?::DATE) / 365.25, 1) AS tenure_years
+                            round((? - joined_day) / 365.25, 1) AS tenure_years
                      FROM {ALIAS}.people
-                     WHERE date_diff('day', joined_at, ?::DATE) / 365.25 >= ? AND (left_at IS NULL OR left_at > ?::DATE)"""
-        people_params = [as_of, as_of, min_years, as_of]
+                     WHERE joined_day BETWEEN ? AND ? AND left_day > ?"""
+        today = day_number(as_of)
+        people_params = [today, NO_DAY_BEFORE + 1, today - math.ceil(365.25 * min_years), today]
         if _remarks_cover(joined_by, as_of, min_years):
             # One read of the summary's recent window, sorted by date, and no store scan.
             return cur.execute(
@@ -90,10 +92,11 @@ def _long_standing(con, filters, days, min_years, table, flag, condition, count_
                 [*people_params, since, until, *params]).df()
         # Who qualifies comes from the summary (integer keys, no text); only their rows are then
         # read from the store for what they said, so the ten-million-row table is never joined.
+        coded, coded_params = dims_condition(cur, filters, alias="f")
         people_frame = cur.execute(
             f"""{people} AND ck IN (SELECT ck FROM {ALIAS}.{table} f
-                                    WHERE {flag} AND f.received_at >= ? AND f.received_at < ? AND {dims})""",
-            [*people_params, since, until, *params]).df()
+                                    WHERE {flag} AND f.day BETWEEN ? AND ? AND {coded})""",
+            [*people_params, day_number(since.date()), day_number(as_of), *coded_params]).df()
     finally:
         cur.close()
     con.register("cb_people", people_frame)

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, NO_DAY_BEFORE
-from vocsrc.filters import Filters
+from vocsrc.filters import DIMENSIONS, Filters
 
 BANDS = ("promoter", "passive", "detractor", "unheard")
 BAND_LABELS = {"promoter": "Promoter (9-10)", "passive": "Passive (7-8)", "detractor": "Detractor (0-6)",
@@ -124,26 +124,25 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
     if dim_params:
         # A subset of answers: the precomputed stretches do not hold, so find each touched
         # customer's latest answer and whether they were heard from in one group-by.
-        end = dt.datetime.combine(win.as_of + dt.timedelta(days=1), dt.time())
-        begin = dt.datetime.combine(win.start, dt.time())
+        coded, coded_params = dims_condition(cur, filters)
+        sample_each = sampled.replace("p.ck", "a.ck")
         sql = f"""WITH touched AS (
-                      SELECT ck, arg_max(nps, received_at) FILTER (WHERE nps IS NOT NULL) AS nps,
-                             max(received_at) FILTER (WHERE nps IS NOT NULL) AS nps_at,
-                             max(received_at) FILTER (WHERE contact) AS contact_at
-                      FROM (SELECT ck, received_at, nps, false AS contact FROM {cb}.nps a
-                            WHERE received_at < ? AND {dims}
+                      SELECT ck, max(packed) AS packed, max(contact_day) AS contact_day
+                      FROM (SELECT ck, packed, NULL::INTEGER AS contact_day FROM {cb}.nps a
+                            WHERE day <= ? AND {coded} {sample_each}
                             UNION ALL
-                            SELECT ck, received_at, NULL, true FROM {cb}.contacts a
-                            WHERE received_at >= ? AND received_at < ? AND {dims})
+                            SELECT ck, NULL, day FROM {cb}.contacts a
+                            WHERE day BETWEEN ? AND ? AND {coded} {sample_each})
                       GROUP BY ck),
-                  t AS (SELECT ck, {_BAND.format(nps="nps")} AS band_code,
-                               date_diff('day', DATE '1970-01-01', nps_at::DATE)::INTEGER AS nps_day,
-                               date_diff('day', DATE '1970-01-01', contact_at::DATE)::INTEGER AS contact_day
+                  t AS (SELECT ck, {_BAND.format(nps="(packed & 15)")} AS band_code,
+                               date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day,
+                               contact_day
                         FROM touched)
                   SELECT {columns.format(keep=keep, band="coalesce(t.band_code, 3)::UTINYINT", no_day=NO_DAY_BEFORE)}
                   FROM {cb}.people p LEFT JOIN t USING (ck)
                   WHERE {in_population} {region} {sampled}"""
-        params = [end, *dim_params, begin, end, *dim_params, *columns_params, *population_params, *sample_params]
+        params = [as_of, *coded_params, *sample_params, start, as_of, *coded_params, *sample_params,
+                  *columns_params, *population_params, *sample_params]
     else:
         # The stretch in force at E (from_day < E <= to_day) holds each customer's latest answer and
         # latest contact before E: one scan, no join.
@@ -151,6 +150,24 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
                   WHERE p.from_day <= ? AND p.to_day > ? AND {in_population} {region} {sampled}"""
         params = [*columns_params, as_of, as_of, *population_params, *sample_params]
     return win, sql, params
+
+
+def dims_condition(cur: duckdb.DuckDBPyConnection, filters: Filters, alias: str = "a") -> tuple[str, list]:
+    """``feedback_condition`` for the summary's coded tables: each chosen value becomes its code
+    (a value the data never holds matches nothing, as it would as text)."""
+    parts, params = [], []
+    for dim in DIMENSIONS:  # column names come only from this allow-list
+        chosen = getattr(filters, dim)
+        if not chosen:
+            continue
+        codes = [r[0] for r in cur.execute(
+            f"SELECT code FROM {ALIAS}.dims WHERE dim = ? AND value IN ({', '.join('?' for _ in chosen)})",
+            [dim, *chosen]).fetchall()]
+        if not codes:
+            return "false", []
+        parts.append(f"{alias}.{dim}_code IN ({', '.join('?' for _ in codes)})")
+        params.extend(codes)
+    return " AND ".join(parts) or "true", params
 
 
 def day_number(day: dt.date) -> int:

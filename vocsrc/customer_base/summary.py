@@ -27,11 +27,13 @@ import duckdb
 
 ALIAS = "voc_customer_base"
 DIMS = "kind, source, function, channel, product, region"  # the filterable columns (filters.DIMENSIONS)
+_DIM_NAMES = tuple(DIMS.split(", "))
+_CODES = ", ".join(f"{d}_code" for d in _DIM_NAMES)
 _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
 _KEEP_OPEN = 2
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v3"
+LAYOUT = "v4"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -142,23 +144,29 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                SELECT p.ck, p.left_at, f.*
                FROM feedback_in f LEFT JOIN out.people p USING (customer_id)""")
         builder.unregister("feedback_in")
-        # next_at (the same customer's next row, or 'infinity') makes "the latest row before E"
-        # a filter, received_at < E <= next_at, instead of a group-by over every row.
-        # Answers given after leaving never define a band, so they are left out here.
+        # The filterable columns as small integer codes (out.dims maps value -> code per column):
+        # filtering ten million rows on an integer costs a fraction of reading the text.
+        builder.execute(
+            "CREATE TABLE out.dims AS SELECT dim, value, row_number() OVER (PARTITION BY dim ORDER BY value)::INTEGER "
+            "AS code FROM (" + " UNION ALL ".join(
+                f"SELECT DISTINCT '{d}' AS dim, {d} AS value FROM linked WHERE {d} IS NOT NULL" for d in _DIM_NAMES)
+            + ")")
+        codes = ", ".join(f"(SELECT code FROM out.dims WHERE dim = '{d}' AND value = l.{d}) AS {d}_code"
+                          for d in _DIM_NAMES)
+        builder.execute(
+            f"""CREATE TEMP TABLE coded AS
+                SELECT l.ck, {_DAY.format("l.received_at")} AS day, l.received_at, l.nps, l.bad,
+                       l.nps IS NOT NULL AND (l.left_at IS NULL OR l.received_at < l.left_at + INTERVAL 1 DAY) AS valid,
+                       {codes}
+                FROM linked l WHERE l.ck IS NOT NULL""")
+        # Sorted by day, so a period reads only its row groups. For the latest answer before E,
+        # 'packed' orders answers by time and, at the same instant, by score (as out.timeline does):
+        # one integer max finds it, where arg_max over a timestamp cost twice as much.
         builder.execute(
             f"""CREATE TABLE out.nps AS
-                SELECT ck, received_at, nps, {DIMS},
-                       coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
-                                'infinity'::TIMESTAMP) AS next_at
-                FROM linked WHERE ck IS NOT NULL AND nps IS NOT NULL
-                      AND (left_at IS NULL OR received_at < left_at + INTERVAL 1 DAY)
-                ORDER BY ck, received_at""")
-        builder.execute(
-            f"""CREATE TABLE out.contacts AS
-                SELECT ck, received_at, bad, {DIMS},
-                       coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
-                                'infinity'::TIMESTAMP) AS next_at
-                FROM linked WHERE ck IS NOT NULL ORDER BY ck, received_at""")
+                SELECT ck, day, epoch_us(received_at) * 16 + nps AS packed, {_CODES}
+                FROM coded WHERE valid ORDER BY day, ck""")
+        builder.execute(f"CREATE TABLE out.contacts AS SELECT ck, day, bad, {_CODES} FROM coded ORDER BY day, ck")
         # One row per customer and stretch between contacts (a first row from '-infinity' for the
         # time before any), carrying the customer's facts, their latest NPS answer so far (answers
         # after leaving never count) and their latest contact. Exactly one row per customer is in
@@ -166,10 +174,8 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         # join and no per-row list work: "heard from since B" is last_contact >= B.
         builder.execute(
             """CREATE TEMP TABLE events AS
-               SELECT ck, received_at,
-                      max(CASE WHEN nps IS NOT NULL AND (left_at IS NULL OR received_at < left_at + INTERVAL 1 DAY)
-                               THEN nps END) AS nps
-               FROM linked WHERE ck IS NOT NULL GROUP BY ck, received_at""")
+               SELECT ck, received_at, max(CASE WHEN valid THEN nps END) AS nps
+               FROM coded GROUP BY ck, received_at""")
         builder.execute(
             """CREATE TEMP TABLE stretches AS
                SELECT ck, received_at, received_at AS last_contact,
