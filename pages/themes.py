@@ -53,7 +53,10 @@ st.dataframe(table[["theme", "mentions", "share_of_comments", "share_negative", 
                  "share_of_comments": st.column_config.NumberColumn("Of all comments", format="percent"),
                  "share_negative": st.column_config.NumberColumn("Negative", format="percent"),
                  "share_positive": st.column_config.NumberColumn("Positive", format="percent"),
-                 "labelled": st.column_config.NumberColumn("n", format="%d")})
+                 "labelled": st.column_config.NumberColumn(
+                     "Scored", format="%d",
+                     help="Comments with a sentiment score: the n behind Negative and Positive "
+                          "(fewer than Comments while new texts are still being scored)")})
 st.caption(footnote(n_comments, period, f"comments in the selection ({filters.describe()}); a comment counts "
                     f"once under each theme it mentions; {text_score_note()}"))
 
