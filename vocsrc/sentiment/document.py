@@ -30,7 +30,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, compress, count
+from itertools import chain, compress, count, filterfalse
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -145,6 +145,11 @@ class TextScore(NamedTuple):
     n_sentences: int
     neg_sentence: str | None
     pos_sentence: str | None
+
+
+# TextScore from a tuple of its fields in order, without the Python-level __new__ of a
+# NamedTuple (the fast paths below build one per text)
+_new_score = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ class _TokenFacts:
             self.reset()
         seen = self.seen
         vocab = self.vocab
-        new = set(tokens).difference(seen)
+        new = set(filterfalse(seen.__contains__, tokens))
         seen |= new
         for t in new:
             if t[-1] in _ENDERS:
@@ -304,8 +309,12 @@ class _TokenFacts:
         # most new tokens hold no word the index looks at and no stem: one test for them all
         # (joined with spaces, their words are the union of each token's words)
         low_all = " ".join(new).lower()
-        if vocab.isdisjoint(_lower_tokens(low_all)) and not any(st in low_all for st in self.stem_words):
-            return
+        if vocab.isdisjoint(_lower_tokens(low_all)):
+            for st in self.stem_words:
+                if st in low_all:
+                    break
+            else:
+                return
         for t in new:
             low = t.lower()
             words = vocab.intersection(_lower_tokens(low))
@@ -440,7 +449,7 @@ def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts:
     neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
                                else engine.scores_split(text, toks))
     if not toks:
-        return TextScore(compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None)
+        return _new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
     if not facts.seen.issuperset(toks):
         facts.learn(toks)
     # sentences: one, plus one after each boundary token but the last
@@ -459,10 +468,10 @@ def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts:
             cx = lex.shifted(compound, total)
     vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
     if cx >= POS_THRESHOLD:
-        return TextScore(compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip())
+        return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip()))
     if cx <= NEG_THRESHOLD:
-        return TextScore(compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None)
-    return TextScore(compound, pos, neu, neg, cx, vl, "neutral", n, None, None)
+        return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None))
+    return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None))
 
 
 def _sentence_bounds(toks: list[str], boundary: set[str]) -> list[tuple[int, int]]:
@@ -512,9 +521,9 @@ def _score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: 
     worst = min(cxs)
     best = max(cxs)
     vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
-    return TextScore(compound, pos, neu, neg, cx, vl, label(cx), len(parts),
-                     parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None,
-                     parts[cxs.index(best)] if best >= POS_THRESHOLD else None)
+    return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, label(cx), len(parts),
+                                  parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None,
+                                  parts[cxs.index(best)] if best >= POS_THRESHOLD else None))
 
 
 def _cores() -> int:
@@ -561,6 +570,14 @@ def score_many(
         default_lexicon().compile()
     else:
         method = "forkserver" if "forkserver" in methods else "spawn"
+    if method == "fork":
+        # workers inherit the texts and take chunks from a shared counter (no Pool: its
+        # helper threads cost the parent ~1 ms of CPU per chunk; see parallel.py)
+        from vocsrc.sentiment.parallel import _score_forked
+
+        bounds = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
+        return _score_forked(mp.get_context("fork"), items, bounds, min(procs, len(bounds)), progress,
+                             chunk_fn=_score_chunk)
     with mp.get_context(method).Pool(procs) as pool:
         for part in pool.imap(_score_chunk, chunks):
             results.extend(part)

@@ -39,9 +39,15 @@ def _score_chunk(chunk: list[str]) -> list[Scores]:
     return list(map(get_engine().scores_tuple, chunk))
 
 
-def _fork_worker(conn: Any, counter: Any, texts: list[str], bounds: list[tuple[int, int]]) -> None:
+def _fork_worker(conn: Any, counter: Any, texts: list[str], bounds: list[tuple[int, int]],
+                 chunk_fn: Callable[[list[str]], list[Any]] | None = None) -> None:
     try:
-        score = get_engine().scores_tuple  # inherited from the parent, already built
+        if chunk_fn is None:
+            score = get_engine().scores_tuple  # inherited from the parent, already built
+
+            def chunk_fn(chunk: list[str]) -> list[Any]:
+                return list(map(score, chunk))
+
         while True:
             with counter.get_lock():
                 k = counter.value
@@ -49,7 +55,7 @@ def _fork_worker(conn: Any, counter: Any, texts: list[str], bounds: list[tuple[i
             if k >= len(bounds):
                 break
             start, end = bounds[k]
-            conn.send((k, list(map(score, texts[start:end]))))
+            conn.send((k, chunk_fn(texts[start:end])))
         conn.send(None)
     except BaseException:  # report, don't let the parent wait forever
         conn.send(("error", traceback.format_exc()))
@@ -126,7 +132,11 @@ def _score_forked(
     bounds: list[tuple[int, int]],
     processes: int,
     progress: Callable[[int, int], None] | None,
-) -> list[Scores]:
+    chunk_fn: Callable[[list[str]], list[Any]] | None = None,
+) -> list[Any]:
+    """Forked workers take chunk numbers from a shared counter and send back
+    ``chunk_fn(chunk)`` (default: FastVader score tuples); results in input order.
+    ``chunk_fn`` is inherited, not pickled, so it may be any callable."""
     get_engine()  # build before forking so every child inherits it
     counter = ctx.Value("l", 0)
     conns, workers = [], []
@@ -135,13 +145,13 @@ def _score_forked(
         for _ in range(processes):
             reader, writer = ctx.Pipe(duplex=False)
             # Process args are not pickled under fork: the child inherits `texts`.
-            proc = ctx.Process(target=_fork_worker, args=(writer, counter, texts, bounds), daemon=True)
+            proc = ctx.Process(target=_fork_worker, args=(writer, counter, texts, bounds, chunk_fn), daemon=True)
             proc.start()
             writer.close()
             conns.append(reader)
             workers.append(proc)
 
-        parts: list[list[Scores] | None] = [None] * len(bounds)
+        parts: list[list[Any] | None] = [None] * len(bounds)
         total, done = len(texts), 0
         pending = set(conns)
         while pending:
@@ -160,7 +170,7 @@ def _score_forked(
                     done += len(part)
                     if progress is not None:
                         progress(done, total)
-        results: list[Scores] = []
+        results: list[Any] = []
         for part in parts:
             assert part is not None
             results.extend(part)
