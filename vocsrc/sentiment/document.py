@@ -25,13 +25,11 @@ candidates evaluate.py still reports; figures are given on the held-out halves.
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, compress, count, filterfalse
 from dataclasses import dataclass
+from itertools import chain, compress, count, filterfalse
 from typing import Any, NamedTuple
 
 from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
@@ -560,6 +558,10 @@ def score_many(
             if progress:
                 progress(len(results), total)
         return results
+    # imported here: a one-off `score` (a pipe filter) need not pay for them at start-up
+    import multiprocessing as mp
+    import threading
+
     # fork is cheapest (workers inherit the loaded lexicon) but can deadlock a child
     # when the parent runs other threads (Streamlit does), so only fork when single-threaded
     methods = mp.get_all_start_methods()
