@@ -7,12 +7,14 @@ from vocsrc.ui.entry import ensure_navigation
 from vocsrc.charts import customers as charts
 from vocsrc.customer_base import figures, lists, present
 from vocsrc.customer_base.value import what_if_passives_promoted
-from vocsrc.ui.data import query
+from vocsrc.ui.data import deferred, query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.pickers import period_picker
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note, money_short
 
 ensure_navigation()
+
+SHOWN_ROWS = 200  # of each list on the page; the CSV holds them all
 
 filters = current_filters()
 st.title("Customer base")
@@ -90,18 +92,19 @@ st.caption(f"n = {int(t['active']):,} active customers · {period} · tenure = y
 
 days = st.select_slider("Recent means the last", [30, 60, 90, 180, 365], value=90, key="cb_days",
                         format_func=lambda d: f"{d} days")
-for heading, fn, name in (("Long-standing customers with a recent bad experience: contact in person",
-                           lists.contact_list, "contact"),
-                          ("Long-standing promoters: say thank you", lists.thank_list, "thank")):
+shown = query(lists.heads, filters, days, SHOWN_ROWS)
+for heading, name in (("Long-standing customers with a recent bad experience: contact in person", "contact"),
+                      ("Long-standing promoters: say thank you", "thank")):
     st.markdown(f"**{heading}**")
-    frame = query(fn, filters, days)
-    if frame.empty:
+    head = shown[name]
+    if not head.total:
         st.caption("Nobody in this period and filter.")
         continue
-    # Redact what is shown; the CSV (redacted too) is built only when someone asks for it.
-    st.dataframe(lists.redacted(frame.head(200)), hide_index=True, width="stretch")
-    st.download_button(f"Download all {len(frame):,} (CSV)", data=lambda frame=frame: lists.safe_csv(frame),
+    st.dataframe(lists.redacted(head.rows), hide_index=True, width="stretch")
+    # The whole list is read and its CSV built only when someone asks for it.
+    st.download_button(f"Download all {head.total:,} (CSV)", data=deferred(lists.export_csv, filters, name, days),
                        file_name=f"customers_to_{name}.csv", mime="text/csv", key=f"cb_dl_{name}",
                        on_click="ignore", icon=":material/download:")
-    st.caption(f"n = {len(frame):,} customers · last {days} days to {cb.window.as_of} · {lists.LONG_STANDING_YEARS}+ "
-               "years with us, still customers · comments redacted; the CSV neutralises spreadsheet formulas")
+    st.caption(f"n = {head.total:,} customers (first {min(head.total, SHOWN_ROWS)} shown) · last {days} days to "
+               f"{cb.window.as_of} · {lists.LONG_STANDING_YEARS}+ years with us, still customers · comments "
+               "redacted; the CSV neutralises spreadsheet formulas")

@@ -312,3 +312,13 @@ def test_demo_filter_codes_match_the_text_values(demo):
     nobody = customers_json(demo, with_ids.with_(function=("No such function",)), "band")
     assert [r["group"] for r in nobody] == ["unheard"] and nobody[0]["heard_share"] == 0
     assert nobody[0]["customers"] == sum(r["customers"] for r in everyone)
+
+
+def test_demo_list_heads_are_the_first_rows_of_the_full_lists(demo):
+    from vocsrc.customer_base.lists import heads
+
+    filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    shown = heads(demo, filters, days=180, limit=25)
+    for name, full in (("contact", contact_list(demo, filters, days=180)), ("thank", thank_list(demo, filters, days=180))):
+        assert shown[name].total == len(full) > 25
+        pd.testing.assert_frame_equal(shown[name].rows, full.head(25))

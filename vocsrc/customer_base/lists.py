@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -37,16 +38,35 @@ def contact_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = R
                  min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing with a bad experience in the last ``days``
     before 'as of': a low score on any scale, a complaint or negative text. Latest one shown."""
-    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences", "bad")
+    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences", "bad")[0]
 
 
 def thank_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
                min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing whose latest NPS answer in the last ``days``
     was 9-10."""
-    frame = _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers",
-                           "nps IS NOT NULL")
-    return frame[frame["what"].isin(["NPS 9", "NPS 10"])].reset_index(drop=True)
+    return _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers",
+                          "nps IS NOT NULL")[0]
+
+
+@dataclass(frozen=True)
+class ListHead:
+    """The first rows of a list, in list order, and how many customers the whole list holds."""
+
+    rows: pd.DataFrame
+    total: int
+
+
+def heads(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS, limit: int = 200,
+          min_years: float = LONG_STANDING_YEARS) -> dict[str, ListHead]:
+    """What the page shows of the contact and thank lists: their first ``limit`` rows and sizes.
+    Only the rows shown carry what the customer said (the whole list is for the CSV)."""
+    out = {}
+    for name, args in (("contact", ("contacts", "bad", _BAD_SQL, "bad_experiences", "bad")),
+                       ("thank", ("nps", "true", "f.nps IS NOT NULL", "nps_answers", "nps IS NOT NULL"))):
+        rows, total = _long_standing(con, filters, days, min_years, *args, limit=limit)
+        out[name] = ListHead(rows=rows, total=total)
+    return out
 
 
 def _remarks_cover(joined_by: dt.date | None, as_of: dt.date, min_years: float) -> bool:
@@ -63,33 +83,54 @@ _LATEST = """count(*) AS {count_name}, arg_max(what, received_at) AS what,
 _COLUMNS = """p.customer_id, p.segment, p.region, p.joined_at, p.tenure_years, p.revenue_12m,
               l.latest_on, l.what, l.function, l.source, l.{count_name}, l.comment"""
 _ORDER = "ORDER BY p.tenure_years DESC, p.revenue_12m DESC NULLS LAST, p.customer_id"
+_PROMOTERS = ("NPS 9", "NPS 10")
 
 
-def _long_standing(con, filters, days, min_years, table, flag, condition, count_name, remark) -> pd.DataFrame:
+def _long_standing(con, filters, days, min_years, table, flag, condition, count_name, remark,
+                   limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """(the list, or its first ``limit`` rows; how many customers the whole list holds)."""
+    promoters_only = count_name == "nps_answers"
     cur = summary_cursor(con)
     try:
         recent = _recent(cur, filters, days)
         if recent is None:
-            return pd.DataFrame()
+            return pd.DataFrame(), 0
         (since, until), as_of = recent
         dims, params = feedback_condition(filters, alias="f")
         joined_by = cur.execute(f"SELECT remarks_joined_by FROM {ALIAS}.meta").fetchall()[0][0]
         # Integer days (see summary.py): tenure >= Y years exactly when joined_day <= A - ceil(365.25 Y).
-        people = f"""SELECT ck, customer_id, segment, region, joined_at, revenue_12m,
-                            round((? - joined_day) / 365.25, 1) AS tenure_years
-                     FROM {ALIAS}.people
-                     WHERE joined_day BETWEEN ? AND ? AND left_day > ?"""
+        people = """SELECT ck, customer_id, segment, region, joined_at, revenue_12m,
+                           round((? - joined_day) / 365.25, 1) AS tenure_years
+                    FROM {table}
+                    WHERE joined_day BETWEEN ? AND ? AND left_day > ?"""
         today = day_number(as_of)
         people_params = [today, NO_DAY_BEFORE + 1, today - math.ceil(365.25 * min_years), today]
-        if _remarks_cover(joined_by, as_of, min_years):
-            # One read of the summary's recent window, sorted by date, and no store scan.
-            return cur.execute(
+        covered = _remarks_cover(joined_by, as_of, min_years)
+        # Covered, everyone long-standing is among the customers the remarks are about (elders).
+        people = people.format(table=f"{ALIAS}.elders" if covered else f"{ALIAS}.people")
+        if covered:
+            # One read of the summary's recent window, sorted by date, and no store scan. Who is
+            # listed, and in which order, needs no text: only the rows returned fetch what was said.
+            latest_nps, keep = ("arg_max(nps, received_at) AS latest_nps,", "WHERE latest_nps >= 9") \
+                if promoters_only else ("", "")
+            frame = cur.execute(
                 f"""WITH p AS ({people}),
-                    l AS (SELECT ck, {_LATEST.format(count_name=count_name)} FROM {ALIAS}.remarks f
-                          WHERE {remark} AND f.received_at >= ? AND f.received_at < ? AND {dims}
-                            AND ck IN (SELECT ck FROM p) GROUP BY ck)
-                    SELECT {_COLUMNS.format(count_name=count_name)} FROM l JOIN p USING (ck) {_ORDER}""",
-                [*people_params, since, until, *params]).df()
+                    hits AS (SELECT ck, received_at, what, function, source, text, nps FROM {ALIAS}.remarks f
+                             WHERE {remark} AND f.received_at >= ? AND f.received_at < ? AND {dims}
+                               AND ck IN (SELECT ck FROM p)),
+                    counted AS (SELECT ck, {latest_nps} count(*) AS {count_name},
+                                       max(received_at)::DATE AS latest_on FROM hits GROUP BY ck),
+                    listed AS (SELECT *, count(*) OVER () AS listed_total FROM counted JOIN p USING (ck) {keep}
+                               {_ORDER} {'LIMIT ?' if limit is not None else ''}),
+                    said AS (SELECT ck, arg_max(what, received_at) AS what, arg_max(function, received_at) AS function,
+                                    arg_max(source, received_at) AS source, arg_max(text, received_at) AS comment
+                             FROM hits WHERE ck IN (SELECT ck FROM listed) GROUP BY ck)
+                    SELECT p.customer_id, p.segment, p.region, p.joined_at, p.tenure_years, p.revenue_12m,
+                           p.latest_on, l.what, l.function, l.source, p.{count_name}, l.comment, p.listed_total
+                    FROM listed p JOIN said l USING (ck) {_ORDER}""",
+                [*people_params, since, until, *params, *([limit] if limit is not None else [])]).df()
+            total = int(frame["listed_total"].iloc[0]) if len(frame) else 0
+            return frame.drop(columns=["listed_total"]), total
         # Who qualifies comes from the summary (integer keys, no text); only their rows are then
         # read from the store for what they said, so the ten-million-row table is never joined.
         coded, coded_params = dims_condition(cur, filters, alias="f")
@@ -101,7 +142,7 @@ def _long_standing(con, filters, days, min_years, table, flag, condition, count_
         cur.close()
     con.register("cb_people", people_frame)
     try:
-        return con.execute(
+        frame = con.execute(
             f"""WITH hits AS (
                     SELECT f.customer_id, f.received_at, {WHAT_SQL} AS what, f.function, f.source, f.text
                     FROM feedback_scored f SEMI JOIN cb_people p ON p.customer_id = f.customer_id
@@ -111,6 +152,9 @@ def _long_standing(con, filters, days, min_years, table, flag, condition, count_
             [since, until, *params]).df()
     finally:
         con.unregister("cb_people")
+    if promoters_only:
+        frame = frame[frame["what"].isin(_PROMOTERS)].reset_index(drop=True)
+    return (frame if limit is None else frame.head(limit)), len(frame)
 
 
 def suppression_list(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int) -> pd.DataFrame:
@@ -138,6 +182,14 @@ def suppression_list(con: duckdb.DuckDBPyConnection, as_of: dt.date, days: int) 
            WHERE r.reason IS NOT NULL
            GROUP BY r.customer_id ORDER BY r.customer_id""",
         [since, until]).df()
+
+
+def export_csv(con: duckdb.DuckDBPyConnection, filters: Filters, which: str, days: int = RECENT_DAYS) -> str:
+    """The whole contact or thank list as safe CSV (see ``safe_csv``)."""
+    lists = {"contact": contact_list, "thank": thank_list}
+    if which not in lists:
+        raise ValueError(f"no list named {which!r}; choose one of {', '.join(lists)}")
+    return safe_csv(lists[which](con, filters, days))
 
 
 def redacted(frame: pd.DataFrame) -> pd.DataFrame:

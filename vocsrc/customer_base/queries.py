@@ -69,7 +69,7 @@ def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
 def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str = "all") -> Window | None:
     """(Re)create the temp table ``cb_fine`` for these filters and return its window.
 
-    ``cb_fine`` counts the population's customers (and sums their revenue) per combination of
+    ``cb_fine`` counts the population's customers (and sums their revenue, in cents) per combination of
     everything a figure groups or filters by: group, band, tenure, active, joined, lost, heard and
     days to leaving for Kaplan-Meier. One pass turns a million customers into a few thousand rows,
     and every figure is then a sum over those (materialising the million rows cost more than all
@@ -83,8 +83,8 @@ def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str =
     cur.execute(
         f"""CREATE OR REPLACE TEMP TABLE cb_fine AS
             SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
-                   -- decimal sums are exact, so the figures do not depend on the order rows are added in
-                   count(*) AS n, sum(revenue::DECIMAL(38, 6)) AS revenue
+                   -- sums of whole cents are exact, so no figure depends on the order rows are added in
+                   count(*) AS n, sum(revenue_cents) AS revenue
             FROM ({sql}) GROUP BY ALL""", params)
     return win
 
@@ -113,7 +113,7 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
     # Per customer, from integer days (see summary.py): S = start, A = as_of.
     # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
     tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
-    columns = """{keep} p.revenue, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
+    columns = """{keep} p.revenue, p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
                   p.joined_day >= ? AS joined, {band} AS band_code, coalesce(contact_day >= ?, false) AS heard,
                   CASE WHEN p.joined_day = {no_day} THEN 5 WHEN p.joined_day > ? THEN 0
                        WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
@@ -181,8 +181,8 @@ _MEASURES = """coalesce(sum(n), 0)::BIGINT AS customers,
                    coalesce(sum(n) FILTER (WHERE active), 0)::BIGINT AS active,
                    coalesce(sum(n) FILTER (WHERE joined), 0)::BIGINT AS joined,
                    coalesce(sum(n) FILTER (WHERE lost), 0)::BIGINT AS lost,
-                   coalesce(sum(revenue), 0)::DOUBLE AS revenue,
-                   coalesce(sum(revenue) FILTER (WHERE active), 0)::DOUBLE AS revenue_active,
+                   coalesce(sum(revenue), 0)::DOUBLE / 100 AS revenue,
+                   coalesce(sum(revenue) FILTER (WHERE active), 0)::DOUBLE / 100 AS revenue_active,
                    coalesce(sum(n) FILTER (WHERE active AND heard), 0)::BIGINT AS heard_active,
                    coalesce(sum(n) FILTER (WHERE band_code < 3), 0)::BIGINT AS with_nps,
                    coalesce(sum(n) FILTER (WHERE band_code = 0), 0)::BIGINT AS promoters,
@@ -236,7 +236,7 @@ def respondents_against_base(cur: duckdb.DuckDBPyConnection, filters: Filters) -
     reading every customer again would double the page's cost."""
     exact = cur.execute(
         """SELECT heard, grouping(heard) = 1 AS everyone, sum(n)::BIGINT AS customers,
-                  (sum(revenue) / sum(n))::DOUBLE AS mean_revenue,
+                  sum(revenue)::DOUBLE / 100 / sum(n) AS mean_revenue,
                   sum(n) FILTER (WHERE tenure_code = 4) / sum(n) FILTER (WHERE tenure_code < 5) AS long_standing_share
            FROM cb_fine WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
     on_file = cur.execute(f"SELECT count(*) FROM {ALIAS}.people").fetchall()[0][0]

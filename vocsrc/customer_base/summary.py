@@ -33,7 +33,7 @@ _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
 _KEEP_OPEN = 2
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v4"
+LAYOUT = "v6"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -130,7 +130,9 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                SELECT row_number() OVER (ORDER BY customer_id)::INTEGER AS ck, *,
                       coalesce({_DAY.format("joined_at")}, {NO_DAY_BEFORE}) AS joined_day,
                       coalesce({_DAY.format("left_at")}, {NO_DAY_AFTER}) AS left_day,
-                      coalesce(revenue_12m, 0) AS revenue
+                      coalesce(revenue_12m, 0) AS revenue,
+                      -- whole cents add up exactly in any order, and faster than decimals
+                      round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents
                FROM people_in ORDER BY ck""")
         builder.unregister("people_in")
         feedback = con.sql(
@@ -199,7 +201,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 SELECT s.ck, {_DAY.format("s.received_at")} AS from_day, {_DAY.format("s.next_at")} AS to_day,
                        {_BAND_CODE}::UTINYINT AS band_code, {_DAY.format("s.nps_at")} AS nps_day,
                        {_DAY.format("s.last_contact")} AS contact_day, p.joined_day, p.left_day,
-                       p.segment, p.region, p.revenue
+                       p.segment, p.region, p.revenue, p.revenue_cents
                 FROM stretches s JOIN out.people p USING (ck)
                 ORDER BY to_day, s.ck""")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
@@ -230,6 +232,9 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             """CREATE TABLE out.remarks AS SELECT p.ck, r.* EXCLUDE (customer_id)
                FROM remarks_in r JOIN out.people p USING (customer_id) ORDER BY r.received_at""")
         builder.unregister("remarks_in")
+        # The customers those remarks are about: a list reads these, not every customer.
+        builder.execute("CREATE TABLE out.elders AS SELECT * FROM out.people WHERE joined_at <= ? ORDER BY ck",
+                        [joined_by])
         builder.execute("CREATE TABLE out.meta AS SELECT ?::BIGINT AS feedback_without_id, ?::DATE AS first_feedback, "
                         "?::DATE AS last_feedback, ?::DATE AS remarks_joined_by", [no_id, first, last, joined_by])
         builder.execute("DETACH out")

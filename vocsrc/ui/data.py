@@ -40,6 +40,18 @@ def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         st.stop()
 
 
+def deferred(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[], Any]:
+    """``fn(con, *args)`` as a callable for later (a download built when it is clicked). It runs
+    outside the script, so it opens its own read-only connection and shows no warnings."""
+    db = str(config.db_path())
+
+    def run() -> Any:
+        with open_store(db, read_only=True, wait=READ_WAIT_SECONDS) as con:
+            return fn(con, *args, **kwargs)
+
+    return run
+
+
 def ensure_store() -> None:
     """On the first start, build the demo store with a progress bar."""
     if st.session_state.get("_store_ready"):
