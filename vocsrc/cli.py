@@ -62,6 +62,11 @@ def _refresh_rollups(db: str | None, force: bool = True) -> None:
     with open_store(db) as con:
         if force or not rollup.current(con):
             rollup.refresh(con)
+        # The Customer base page's summary is built here, where the user waits for an import
+        # anyway, rather than on the first view afterwards (tens of seconds at a million customers).
+        from vocsrc.customer_base.summary import prepare
+
+        prepare(con)
 
 
 def _print_json(value: object) -> None:

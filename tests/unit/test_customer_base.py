@@ -322,3 +322,17 @@ def test_demo_list_heads_are_the_first_rows_of_the_full_lists(demo):
     for name, full in (("contact", contact_list(demo, filters, days=180)), ("thank", thank_list(demo, filters, days=180))):
         assert shown[name].total == len(full) > 25
         pd.testing.assert_frame_equal(shown[name].rows, full.head(25))
+
+
+def test_cli_import_builds_the_customer_base_summary(tmp_path):
+    # The summary is built while the user waits for the import, not on the first page view.
+    (tmp_path / "crm.csv").write_text(CUSTOMERS)
+    db = tmp_path / "voc.duckdb"
+    cache = tmp_path / "voc.duckdb.cache"
+    out = _cli("import", str(tmp_path / "crm.csv"), "--mapping", "crm", db=db)
+    assert out.returncode == 0, out.stderr
+    built = list(cache.glob("customer_base-*.duckdb"))
+    assert len(built) == 1
+    con = duckdb.connect(str(built[0]), read_only=True)
+    assert con.execute("SELECT count(*) FROM people").fetchall()[0][0] == 7
+    con.close()

@@ -109,6 +109,15 @@ def summary_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         return shared.cursor()
 
 
+def prepare(con: duckdb.DuckDBPyConnection) -> bool:
+    """Build the summary of the store's current contents now, if the store has a customer file
+    (True when it has one)."""
+    if not con.execute("SELECT count(*) FROM customer_versions").fetchall()[0][0]:
+        return False
+    summary_cursor(con).close()
+    return True
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
