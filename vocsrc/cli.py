@@ -60,7 +60,7 @@ def _refresh_rollups(db: str | None, force: bool = True) -> None:
     from vocsrc.store import open_store
 
     with open_store(db) as con:
-        if force or not rollup.current(con):
+        if force or not rollup.current(con) or rollup.outdated(con):
             rollup.refresh(con)
         # The Customer base page's summary is built here, where the user waits for an import
         # anyway, rather than on the first view afterwards (tens of seconds at a million customers).

@@ -129,6 +129,16 @@ def current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+def outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Were the rollups built by an older version, without the per-customer table? A writer
+    then rebuilds them even though they still match the store."""
+    try:
+        con.execute("SELECT customer_answers FROM cube_state LIMIT 0")
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return True
+    return False
+
+
 def customers_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Can per-customer figures come from ``customer_answers``? Only when the rollups are current
     and were built by a version that builds it (an older writer leaves a cube_state without

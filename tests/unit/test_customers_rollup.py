@@ -136,6 +136,10 @@ def test_rollup_from_an_older_writer_is_not_used(writable):
     writable.execute("CREATE OR REPLACE TABLE cube_state AS SELECT feedback_rows, scored_texts, cube_rows FROM cube_state")
     assert rollup.current(writable)
     assert not rollup.customers_current(writable)
+    # So a writer rebuilds it (the CLI does after an import or rescore), and then it is used.
+    assert rollup.outdated(writable)
+    rollup.refresh(writable)
+    assert not rollup.outdated(writable) and rollup.customers_current(writable)
 
 
 def test_hash_collisions_turn_the_rollup_off(writable):
