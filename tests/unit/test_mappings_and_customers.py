@@ -29,7 +29,15 @@ def test_qualtrics_preset_reads_three_header_rows_and_finds_questions(tmp_path):
     header, data = rows[0], rows[3:]
     db = tmp_path / "q.duckdb"
     r = import_file(path, db=db, mapping=resolve_mapping("qualtrics"))
-    assert r.rows_read == len(data) and r.accepted == len(data)
+    # Survey previews (Status 1) are not customers' answers: rejected with the reason, kept.
+    status = header.index("Status")
+    previews = [i + 4 for i, row in enumerate(data) if row[status] == "1"]
+    assert len(previews) == 2
+    assert r.rows_read == len(data) and r.accepted == len(data) - 2 and r.rejected == 2
+    rejected = _q(db, "SELECT line, column_name, reason FROM rejected ORDER BY line")
+    assert [row[0] for row in rejected] == previews
+    assert all(c == "Status" and "survey preview" in why and "qualtrics mapping" in why for _, c, why in rejected)
+    data = [row for row in data if row[status] != "1"]
     assert r.columns["nps"] == "Q1" and r.columns["csat"] == "Q3" and r.columns["text"] == "Q2"
     assert r.columns["source_id"] == "ResponseId" and r.columns["received_at"] == "RecordedDate"
     q1 = header.index("Q1")
@@ -53,6 +61,21 @@ def test_saved_mapping_round_trips_and_is_found_by_name(tmp_path, monkeypatch):
     r = import_file(f, db=tmp_path / "r.duckdb", mapping=loaded)
     assert r.accepted == 2
     assert sorted(_q(tmp_path / "r.duckdb", "SELECT stars FROM feedback")) == [(2,), (5,)]
+
+
+def test_exclude_rule_rejects_rows_by_value_and_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOC_MAPPINGS", str(tmp_path / "maps"))
+    m = Mapping(name="panel", kind="survey", source="Panel", columns={"nps": "Score", "text": "Words"},
+                exclude={"Respondent type": {"staff": "answered by our own staff"}})
+    loaded = resolve_mapping(save_mapping(m, "panel").stem)
+    assert loaded.exclude == m.exclude
+    f = tmp_path / "p.csv"
+    f.write_text("Score,Words,Respondent type\n9,Great,customer\n2,Test only, staff \n7,Fine,\n")
+    r = import_file(f, db=tmp_path / "p.duckdb", mapping=loaded)
+    assert (r.accepted, r.rejected) == (2, 1)
+    (line, column, reason), = _q(tmp_path / "p.duckdb", "SELECT line, column_name, reason FROM rejected")
+    assert (line, column) == (3, "Respondent type") and "answered by our own staff" in reason
+    assert sorted(_q(tmp_path / "p.duckdb", "SELECT nps FROM feedback")) == [(7,), (9,)]
 
 
 def test_bad_mapping_file_names_the_key(tmp_path):

@@ -8,8 +8,8 @@ near-copies. Run ``python -m vocsrc.demo.samples [dir]`` to rewrite them.
   numeric values: three header rows (column ids, question texts, ImportId
   JSON), Status 0 for a normal response, Finished 1/0, Q1_NPS_GROUP coded
   1 detractor, 2 passive, 3 promoter; embedded data customer_id, function,
-  channel. Two responses are survey previews (Status 1) and a few are
-  unfinished, as in real exports.
+  channel. Two responses are survey previews (Status 1), which the qualtrics
+  preset rejects with that reason, and a few are unfinished, as in real exports.
 - ``sample_reviews.csv``: a generic reviews export, with two rows the import
   should reject (a rating of 6, a date that is not a date).
 - ``sample_complaints.csv``: a complaints-log export with UK-style ids.

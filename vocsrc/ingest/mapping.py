@@ -18,7 +18,7 @@ from vocsrc.store.schema import CUSTOMER_FIELDS, FEEDBACK_FIELDS, IMPORT_KINDS, 
 
 SYNONYMS_FILE = config.PRESETS_DIR.parent / "synonyms.toml"
 _ALLOWED_KEYS = {"name", "description", "kind", "source", "header_rows", "skip_after_header",
-                 "sheet", "date_order", "columns", "values", "keep_extra", "question_row", "auto"}
+                 "sheet", "date_order", "columns", "values", "keep_extra", "question_row", "auto", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Mapping:
     # row 1 after it); auto-mapping reads it, the import skips it.
     question_row: int = 0
     auto: bool = False  # guess the fields this mapping leaves out
+    # Rows to keep out of the store, by an export column's value: {column: {value: reason}}.
+    # Such rows are rejected with that reason (kept, never lost), e.g. Qualtrics previews.
+    exclude: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def with_columns(self, columns: dict[str, str]) -> "Mapping":
         return replace(self, columns={k: v for k, v in columns.items() if v})
@@ -78,6 +81,9 @@ def mapping_from_dict(data: dict, origin: str) -> Mapping:
     for target, table in values.items():
         if target not in allowed or not isinstance(table, dict):
             raise ConfigError(origin, f"values.{target}", "must be a table of raw = value for a store field")
+    exclude = data.get("exclude", {})
+    if not isinstance(exclude, dict) or not all(isinstance(t, dict) for t in exclude.values()):
+        raise ConfigError(origin, "exclude", "must be tables of value = \"reason\" per export column")
     date_order = data.get("date_order", "auto")
     if date_order not in ("auto", "mdy", "dmy"):
         raise ConfigError(origin, "date_order", "must be 'auto', 'mdy' or 'dmy'")
@@ -93,6 +99,7 @@ def mapping_from_dict(data: dict, origin: str) -> Mapping:
         keep_extra=bool(data.get("keep_extra", True)),
         question_row=int(data.get("question_row", 0)),
         auto=bool(data.get("auto", False)),
+        exclude={str(c): {str(a): str(b) for a, b in t.items()} for c, t in exclude.items()},
     )
 
 
@@ -141,6 +148,9 @@ def save_mapping(mapping: Mapping, name: str, folder: Path | None = None) -> Pat
     lines += [f"{k} = {_q(v)}" for k, v in mapping.columns.items()]
     for target, table in mapping.values.items():
         lines.append(f"\n[values.{target}]")
+        lines += [f"{_q(k)} = {_q(v)}" for k, v in table.items()]
+    for column, table in mapping.exclude.items():
+        lines.append(f"\n[exclude.{_q(column)}]")
         lines += [f"{_q(k)} = {_q(v)}" for k, v in table.items()]
     path = folder / f"{name}.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -158,7 +158,8 @@ def import_file(path: str | Path, *, db: str | Path | None = None, mapping: Mapp
         fmts = validate.date_formats(mem, date_cols, mapping.date_order)
         p = validate.Params()
         select = validate.build_select(mapping, col_of, labels, extra_cols, fmts, p,
-                                       _key_columns(mapping, col_of, len(table.columns), table.columns, p))
+                                       _key_columns(mapping, col_of, len(table.columns), table.columns, p),
+                                       {h: stg_col[h] for h in mapping.exclude if h in stg_col})
         mem.execute(f"CREATE TABLE val AS {select}", p.values)
         # Everything needed from staging is in val now; free it before the write.
         kind_of_stg = mem.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'stg'").fetchone()[0]

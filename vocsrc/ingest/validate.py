@@ -106,7 +106,8 @@ def _err(cond: str, label: str, message: str, conds: list[str]) -> str:
 
 
 def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str],
-                 extra_cols: dict[str, str], fmts: list[str], p: Params, keys: str = "") -> str:
+                 extra_cols: dict[str, str], fmts: list[str], p: Params, keys: str = "",
+                 exclude_cols: dict[str, str] | None = None) -> str:
     """SELECT over ``stg`` giving typed fields, a list of errors and (with ``keys``) the row keys.
 
     Three layers, so each cell is cleaned once however many checks read it: ``r_*`` the
@@ -175,6 +176,13 @@ def build_select(mapping: Mapping, col_of: dict[str, str], labels: dict[str, str
                 errors.append(_err(f"length({r}) > {MAX_TEXT_CHARS}", label,
                                    f"format('{{}} is {{:,}} characters long; the limit is {MAX_TEXT_CHARS:,} "
                                    f"(an unclosed quote in the file?)', {label}, length({r}))", conds))
+    for header, col in (exclude_cols or {}).items():
+        # Not a fault in the row: the mapping says such rows are not customers' answers.
+        rules = mapping.exclude[header]
+        label, values, reasons = p.add(header), p.add(list(rules)), p.add(list(rules.values()))
+        errors.append(_err(f"list_contains({values}, trim({col}))", label,
+                           f"format('{{}} is ''{{}}'': {{}} (left out by the {{}} mapping)', {label}, trim({col}), "
+                           f"{reasons}[list_position({values}, trim({col}))], {p.add(mapping.name)})", conds))
     need = [f"r_{t} IS NOT NULL" for t in REQUIRED_ANY[mapping.kind or "survey"] if t in col_of]
     kind_text = _REQUIRED_TEXT[mapping.kind or "survey"]
     conds.append(f"NOT ({' OR '.join(need) or 'false'})")
