@@ -62,11 +62,13 @@ _VERSIONS: dict[tuple, str] = {}
 
 
 def scorer_version() -> str:
-    """Engine plus a digest of every lexicon, rule and theme file that shapes a score.
+    """Engine plus a digest of every lexicon, rule and theme file that shapes a score, plus
+    the document-score definitions' version.
 
     Cached per file state, not per process: adopting a phrase into the user bank
     must change the version a long-lived process (the app, a test) computes.
     """
+    from vocsrc.sentiment.document import DOCUMENT_VERSION
     from vocsrc.sentiment.engine import engine_name
 
     files = _shaping_files()
@@ -75,7 +77,8 @@ def scorer_version() -> str:
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.read_bytes())
-        _VERSIONS[key] = f"{engine_name()}+cx:{digest.hexdigest()[:12]}"
+        # +doc: the document-score definitions (evidence sentences...) of sentiment/document.py
+        _VERSIONS[key] = f"{engine_name()}+cx:{digest.hexdigest()[:12]}+doc{DOCUMENT_VERSION}"
     return _VERSIONS[key]
 
 

@@ -17,6 +17,16 @@ text of more than SHORT_WORDS words, its most negative and most positive sentenc
 short enough to quote whole, so it is its own evidence, on the side of its CX score
 (until 2026-12 its sentences were scored one by one only to pick these out).
 
+DOCUMENT_VERSION numbers these definitions; it is part of the stored scorer version,
+so ``python -m vocsrc rescore`` redoes texts scored under an older one.
+
+Speed: each distinct whitespace token's facts (does it end a sentence, does it hold a
+word the CX pre-check looks at) are worked out once per process (``_TokenFacts``). A
+short comment is split into sentences only when a CX rule may apply; a narrative with
+single spaces and no line break is split in token space and scored, text and sentences,
+in one engine pass (``FastVader.split_scores``). Other texts take the general path
+(``_analyse``); both give the same scores (tests/unit/test_document.py).
+
 The pooled form, NEG_WEIGHT and SHORT_WORDS were chosen on the tuning split
 (seeded halves of the review sets, CFPB 2015, airline tuning half) among the
 candidates evaluate.py still reports; figures are given on the held-out halves.
@@ -36,6 +46,8 @@ from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
 from vocsrc.sentiment.engine import raw_analyzer
 from vocsrc.sentiment.matching import _WORD_OR_QUOTE, _lower_tokens, lower_is_safe
 
+# 2: a comment of up to SHORT_WORDS words is its own evidence (1: its extreme sentences)
+DOCUMENT_VERSION = 2
 POS_THRESHOLD = 0.05
 NEG_THRESHOLD = -0.05
 NEG_WEIGHT = 2.0
