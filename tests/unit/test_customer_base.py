@@ -283,19 +283,35 @@ def test_remarks_cover_only_the_standing_and_dates_the_summary_kept():
     assert not _remarks_cover(None, dt.date(2026, 10, 31), 8)
 
 
-def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(demo, monkeypatch):
+def test_demo_respondent_medians_from_counts_match_medians_over_every_customer(demo):
     from vocsrc.customer_base import queries
+    from vocsrc.customer_base.summary import summary_cursor
 
-    filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
-    exact = customer_base(demo, filters).respondents
-    monkeypatch.setattr(queries, "SAMPLE_CUSTOMERS", 3_000)  # every 10th of 30,000 customers
-    sampled = customer_base(demo, filters).respondents
-    assert list(sampled["customers"]) == list(exact["customers"])
-    assert list(sampled["mean_revenue"]) == list(exact["mean_revenue"])
-    pairs = [(s, e) for column in ("median_revenue", "median_tenure_years")
-             for s, e in zip(sampled[column], exact[column])]
-    assert all(abs(s - e) <= 0.1 * e for s, e in pairs)
-    assert any(s != e for s, e in pairs)  # the sample was used
+    for filters in (Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30)),
+                    Filters(function=("Deliveries",), date_to=dt.date(2026, 6, 30))):
+        got = customer_base(demo, filters).respondents.set_index("group")
+        cur = summary_cursor(demo)
+        win, sql, params = queries.population_sql(cur, filters)
+        exact = cur.execute(
+            f"""SELECT CASE WHEN grouping(heard) = 1 THEN 'All active customers'
+                            WHEN heard THEN 'Heard from in the period' ELSE 'Not heard from' END,
+                       count(*), median(revenue), median(tenure_years)
+                FROM ({sql}) WHERE active GROUP BY GROUPING SETS ((heard), ())""", params).fetchall()
+        cur.close()
+        assert len(exact) == 3
+        for group, customers, revenue, tenure in exact:
+            assert got.loc[group, "customers"] == customers
+            assert got.loc[group, "median_tenure_years"] == pytest.approx(tenure, abs=1e-9)
+            assert got.loc[group, "median_revenue"] == pytest.approx(revenue, rel=0.005)
+
+
+def test_weighted_median_is_sql_median():
+    from vocsrc.customer_base.queries import weighted_median
+
+    values, counts = pd.Series([5.0, 1.0, 3.0]), pd.Series([1, 2, 1])
+    assert weighted_median(values, counts) == 2.0  # 1, 1, 3, 5
+    assert weighted_median(values, pd.Series([1, 1, 1])) == 3.0
+    assert weighted_median(pd.Series([], dtype=float), pd.Series([], dtype=int)) is None
 
 
 def test_demo_filter_codes_match_the_text_values(demo):

@@ -33,7 +33,7 @@ _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
 _KEEP_OPEN = 2
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v6"
+LAYOUT = "v7"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -141,7 +141,10 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                       coalesce({_DAY.format("left_at")}, {NO_DAY_AFTER}) AS left_day,
                       coalesce(revenue_12m, 0) AS revenue,
                       -- whole cents add up exactly in any order, and faster than decimals
-                      round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents
+                      round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents,
+                      -- to 3 significant figures: medians from counts per value, within 0.5%
+                      CASE WHEN revenue_12m > 0 THEN round(revenue_12m, 2 - floor(log10(revenue_12m))::INTEGER)
+                           ELSE coalesce(revenue_12m, 0) END AS revenue_3sf
                FROM people_in ORDER BY ck""")
         builder.unregister("people_in")
         feedback = con.sql(
@@ -210,7 +213,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 SELECT s.ck, {_DAY.format("s.received_at")} AS from_day, {_DAY.format("s.next_at")} AS to_day,
                        {_BAND_CODE}::UTINYINT AS band_code, {_DAY.format("s.nps_at")} AS nps_day,
                        {_DAY.format("s.last_contact")} AS contact_day, p.joined_day, p.left_day,
-                       p.segment, p.region, p.revenue, p.revenue_cents
+                       p.segment, p.region, p.revenue, p.revenue_cents, p.revenue_3sf
                 FROM stretches s JOIN out.people p USING (ck)
                 ORDER BY to_day, s.ck""")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
