@@ -283,7 +283,7 @@ def test_remarks_cover_only_the_standing_and_dates_the_summary_kept():
     assert not _remarks_cover(None, dt.date(2026, 10, 31), 8)
 
 
-def test_demo_respondent_medians_from_counts_match_medians_over_every_customer(demo):
+def test_demo_respondent_medians_are_exact_below_the_sample_size(demo):
     from vocsrc.customer_base import queries
     from vocsrc.customer_base.summary import summary_cursor
 
@@ -302,16 +302,32 @@ def test_demo_respondent_medians_from_counts_match_medians_over_every_customer(d
         for group, customers, revenue, tenure in exact:
             assert got.loc[group, "customers"] == customers
             assert got.loc[group, "median_tenure_years"] == pytest.approx(tenure, abs=1e-9)
-            assert got.loc[group, "median_revenue"] == pytest.approx(revenue, rel=0.005)
+            assert got.loc[group, "median_revenue"] == pytest.approx(revenue, abs=1e-9)
 
 
-def test_weighted_median_is_sql_median():
-    from vocsrc.customer_base.queries import weighted_median
+def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(demo, tmp_path, monkeypatch):
+    from vocsrc.customer_base import queries, summary
 
-    values, counts = pd.Series([5.0, 1.0, 3.0]), pd.Series([1, 2, 1])
-    assert weighted_median(values, counts) == 2.0  # 1, 1, 3, 5
-    assert weighted_median(values, pd.Series([1, 1, 1])) == 3.0
-    assert weighted_median(pd.Series([], dtype=float), pd.Series([], dtype=int)) is None
+    filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    exact = customer_base(demo, filters).respondents
+    monkeypatch.setattr(summary, "SAMPLE_CUSTOMERS", 1_500)
+    path = tmp_path / "sampled.duckdb"
+    summary._build(demo, path)
+    cur = duckdb.connect()
+    cur.execute(f"ATTACH '{path}' AS {summary.ALIAS} (READ_ONLY)")
+    every, people, sampled_people = cur.execute(
+        f"""SELECT (SELECT sample_every FROM {summary.ALIAS}.meta), (SELECT count(*) FROM {summary.ALIAS}.people),
+                   (SELECT count(*) FROM {summary.ALIAS}.people_sample)""").fetchall()[0]
+    assert every == people // 1_500 > 1 and sampled_people == pytest.approx(people / every, rel=0.05)
+    queries.build_population(cur, filters)
+    sampled = queries.respondents_against_base(cur, filters)
+    cur.close()
+    assert list(sampled["customers"]) == list(exact["customers"])
+    assert list(sampled["mean_revenue"]) == list(exact["mean_revenue"])
+    pairs = [(s, e) for column in ("median_revenue", "median_tenure_years")
+             for s, e in zip(sampled[column], exact[column])]
+    assert all(abs(s - e) <= 0.15 * e for s, e in pairs)
+    assert any(s != e for s, e in pairs)  # the sample was used
 
 
 def test_demo_filter_codes_match_the_text_values(demo):

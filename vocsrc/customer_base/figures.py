@@ -72,7 +72,7 @@ def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str)
         by_band=by_band,
         by_tenure=_ordered(churn_table(parts["tenure"]), queries.TENURE_BANDS),
         periods=queries.joins_and_leavers(con, filters, win, grain),
-        respondents=queries.respondents_against_base(con, win.as_of),
+        respondents=queries.respondents_against_base(con, filters),
         survival=survival,
         tenure_bands=parts["tenure_band"],
         unmatched=queries.unmatched(con, filters, win),

@@ -66,49 +66,40 @@ def feedback_condition(filters: Filters, alias: str = "a") -> tuple[str, list]:
 
 
 def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str = "all") -> Window | None:
-    """(Re)create the temp tables ``cb_fine`` and ``cb_spread`` for these filters; return the window.
+    """(Re)create the temp table ``cb_fine`` for these filters and return its window.
 
     ``cb_fine`` counts the population's customers (and sums their revenue, in cents) per combination of
     everything a figure groups or filters by: group, band, tenure, active, joined, lost, heard and
-    days to leaving for Kaplan-Meier. ``cb_spread`` counts active customers by heard, revenue (to 3
-    significant figures) and joined day, for medians. One pass turns a million customers into a few
-    thousand rows, and every figure is then a sum over those (materialising the million rows, or
-    reading them twice, cost more than all the figures together)."""
+    days to leaving for Kaplan-Meier. One pass turns a million customers into a few thousand rows,
+    and every figure is then a sum over those (materialising the million rows cost more than all
+    the figures together)."""
     if by not in GROUPS:
         raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
     found = population_sql(cur, filters, by)
     if found is None:
         return None
     win, sql, params = found
-    fine = f"{GROUPS[by]}, band_code, tenure_code, active, joined, lost, heard, km_days"
     cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cb_sets AS
-            SELECT grouping(revenue_3sf) = 0 AS by_revenue, grouping(joined_day) = 0 AS by_joined,
-                   {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
-                   revenue_3sf, joined_day,
+        f"""CREATE OR REPLACE TEMP TABLE cb_fine AS
+            SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
                    -- sums of whole cents are exact, so no figure depends on the order rows are added in
                    count(*) AS n, sum(revenue_cents) AS revenue
-            FROM ({sql})
-            GROUP BY GROUPING SETS (({fine}), (active, heard, revenue_3sf), (active, heard, joined_day))""", params)
-    cur.execute("""CREATE OR REPLACE TEMP TABLE cb_fine AS
-                   SELECT * EXCLUDE (by_revenue, by_joined, revenue_3sf, joined_day) FROM cb_sets
-                   WHERE NOT by_revenue AND NOT by_joined""")
-    cur.execute("""CREATE OR REPLACE TEMP TABLE cb_spread AS
-                   SELECT heard, by_revenue, revenue_3sf, joined_day, n FROM cb_sets
-                   WHERE active AND (by_revenue OR by_joined)""")
+            FROM ({sql}) GROUP BY ALL""", params)
     return win
 
 
 def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
-                   by: str = "all") -> tuple[Window, str, list] | None:
+                   by: str = "all", sample: bool = False) -> tuple[Window, str, list] | None:
     """The population query (one row per customer) and its parameters, or None without feedback.
 
     Text columns are selected only when grouping by them: at a million customers, carrying the
-    segment along costs a fifth of the whole page."""
+    segment along costs a fifth of the whole page. With ``sample``, only the summary's sample of
+    customers (every k-th, see summary.SAMPLE_CUSTOMERS)."""
     win = window(cur, filters)
     if win is None:
         return None
     cb = ALIAS
+    part = "_sample" if sample else ""
     dims, dim_params = feedback_condition(filters)
     start, as_of = day_number(win.start), day_number(win.as_of)
     region, region_params = "", []
@@ -121,7 +112,7 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
     # Per customer, from integer days (see summary.py): S = start, A = as_of.
     # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
     tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
-    columns = """{keep} p.revenue, p.revenue_cents, p.revenue_3sf, p.joined_day, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
+    columns = """{keep} p.revenue, p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
                   p.joined_day >= ? AS joined, {band} AS band_code, coalesce(contact_day >= ?, false) AS heard,
                   CASE WHEN p.joined_day = {no_day} THEN 5 WHEN p.joined_day > ? THEN 0
                        WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
@@ -135,10 +126,10 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
         coded, coded_params = dims_condition(cur, filters)
         sql = f"""WITH touched AS (
                       SELECT ck, max(packed) AS packed, max(contact_day) AS contact_day
-                      FROM (SELECT ck, packed, NULL::INTEGER AS contact_day FROM {cb}.nps a
+                      FROM (SELECT ck, packed, NULL::INTEGER AS contact_day FROM {cb}.nps{part} a
                             WHERE day <= ? AND {coded}
                             UNION ALL
-                            SELECT ck, NULL, day FROM {cb}.contacts a
+                            SELECT ck, NULL, day FROM {cb}.contacts{part} a
                             WHERE day BETWEEN ? AND ? AND {coded})
                       GROUP BY ck),
                   t AS (SELECT ck, {_BAND.format(nps="(packed & 15)")} AS band_code,
@@ -146,14 +137,14 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
                                contact_day
                         FROM touched)
                   SELECT {columns.format(keep=keep, band="coalesce(t.band_code, 3)::UTINYINT", no_day=NO_DAY_BEFORE)}
-                  FROM {cb}.people p LEFT JOIN t USING (ck)
+                  FROM {cb}.people{part} p LEFT JOIN t USING (ck)
                   WHERE {in_population} {region}"""
         params = [as_of, *coded_params, start, as_of, *coded_params,
                   *columns_params, *population_params]
     else:
         # The stretch in force at E (from_day < E <= to_day) holds each customer's latest answer and
         # latest contact before E: one scan, no join.
-        sql = f"""SELECT {columns.format(keep=keep, band="p.band_code", no_day=NO_DAY_BEFORE)} FROM {cb}.timeline p
+        sql = f"""SELECT {columns.format(keep=keep, band="p.band_code", no_day=NO_DAY_BEFORE)} FROM {cb}.timeline{part} p
                   WHERE p.from_day <= ? AND p.to_day > ? AND {in_population} {region}"""
         params = [*columns_params, as_of, as_of, *population_params]
     return win, sql, params
@@ -234,51 +225,42 @@ def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Win
     return out.rename_axis("period").reset_index()
 
 
-def respondents_against_base(cur: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+def respondents_against_base(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Active customers heard from in the period against all active customers: value and tenure.
 
-    From ``cb_fine`` and ``cb_spread`` (see build_population). Counts, means, the long-standing
-    share and median tenure are exact; median revenue is the median of revenues rounded to 3
-    significant figures (within 0.5%), close enough to compare groups without reading every
-    customer again."""
+    Counts, means and the long-standing share are exact (from ``cb_fine``). Medians need each
+    customer's value, so they come from the summary's sample of customers (all of them below
+    about 100,000; above, every k-th customer key, about 50,000): close enough to compare groups,
+    where reading every customer again would cost as much as all the other figures."""
     exact = cur.execute(
         """SELECT heard, grouping(heard) = 1 AS everyone, sum(n)::BIGINT AS customers,
                   sum(revenue)::DOUBLE / 100 / sum(n) AS mean_revenue,
                   sum(n) FILTER (WHERE tenure_code = 4) / sum(n) FILTER (WHERE tenure_code < 5) AS long_standing_share
            FROM cb_fine WHERE active GROUP BY GROUPING SETS ((heard), ())""").df()
-    spread = cur.execute("SELECT heard, by_revenue, revenue_3sf, joined_day, n FROM cb_spread").df()
-    today = day_number(as_of)
+    found = population_sql(cur, filters, "all", sample=True)
+    medians = pd.DataFrame(columns=["heard", "everyone", "median_revenue", "median_tenure_years"])
+    if found is not None:
+        medians = cur.execute(
+            f"""SELECT heard, grouping(heard) = 1 AS everyone, median(revenue) AS median_revenue,
+                       median(tenure_years) AS median_tenure_years
+                FROM ({found[1]}) WHERE active GROUP BY GROUPING SETS ((heard), ())""", found[2]).df()
 
     def name(row: dict) -> str:
         if row["everyone"]:
             return "All active customers"
         return "Heard from in the period" if row["heard"] else "Not heard from"
 
+    sampled = {name(r): r for r in medians.to_dict("records")}
     rows = []
     for r in exact.to_dict("records"):
-        part = spread if r["everyone"] else spread[spread["heard"] == r["heard"]]
-        revenue = part[part["by_revenue"]]
-        joined = part[~part["by_revenue"] & (part["joined_day"] != NO_DAY_BEFORE)]
+        m = sampled.get(name(r), {})
         rows.append({"group": name(r), "customers": int(r["customers"]), "mean_revenue": r["mean_revenue"],
-                     "median_revenue": weighted_median(revenue["revenue_3sf"], revenue["n"]),
-                     "median_tenure_years": weighted_median((today - joined["joined_day"]) / 365.25, joined["n"]),
+                     "median_revenue": m.get("median_revenue"), "median_tenure_years": m.get("median_tenure_years"),
                      "long_standing_share": r["long_standing_share"]})
     order = {"Heard from in the period": 0, "Not heard from": 1, "All active customers": 2}
     frame = pd.DataFrame(rows, columns=["group", "customers", "mean_revenue", "median_revenue",
                                         "median_tenure_years", "long_standing_share"])
     return frame.sort_values("group", key=lambda g: g.map(order)).reset_index(drop=True)
-
-
-def weighted_median(values: pd.Series, counts: pd.Series) -> float | None:
-    """The median of ``values`` each repeated ``counts`` times, as SQL's median() (the mean of the
-    two middle values for an even count); None with no values."""
-    order = values.to_numpy().argsort(kind="stable")
-    v, c = values.to_numpy()[order], counts.to_numpy()[order].cumsum()
-    if not len(v) or c[-1] == 0:
-        return None
-    total = int(c[-1])
-    lo, hi = (total - 1) // 2, total // 2  # 0-based ranks of the middle value(s)
-    return float((v[c.searchsorted(lo, side="right")] + v[c.searchsorted(hi, side="right")]) / 2)
 
 
 def page_aggregates(cur: duckdb.DuckDBPyConnection) -> dict:

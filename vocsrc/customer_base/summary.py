@@ -32,8 +32,9 @@ _CODES = ", ".join(f"{d}_code" for d in _DIM_NAMES)
 _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
 _KEEP_OPEN = 2
+SAMPLE_CUSTOMERS = 50_000  # about this many customers in the *_sample tables (all, below twice that)
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v7"
+LAYOUT = "v8"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -141,10 +142,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                       coalesce({_DAY.format("left_at")}, {NO_DAY_AFTER}) AS left_day,
                       coalesce(revenue_12m, 0) AS revenue,
                       -- whole cents add up exactly in any order, and faster than decimals
-                      round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents,
-                      -- to 3 significant figures: medians from counts per value, within 0.5%
-                      CASE WHEN revenue_12m > 0 THEN round(revenue_12m, 2 - floor(log10(revenue_12m))::INTEGER)
-                           ELSE coalesce(revenue_12m, 0) END AS revenue_3sf
+                      round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents
                FROM people_in ORDER BY ck""")
         builder.unregister("people_in")
         feedback = con.sql(
@@ -213,7 +211,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 SELECT s.ck, {_DAY.format("s.received_at")} AS from_day, {_DAY.format("s.next_at")} AS to_day,
                        {_BAND_CODE}::UTINYINT AS band_code, {_DAY.format("s.nps_at")} AS nps_day,
                        {_DAY.format("s.last_contact")} AS contact_day, p.joined_day, p.left_day,
-                       p.segment, p.region, p.revenue, p.revenue_cents, p.revenue_3sf
+                       p.segment, p.region, p.revenue, p.revenue_cents
                 FROM stretches s JOIN out.people p USING (ck)
                 ORDER BY to_day, s.ck""")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
@@ -247,8 +245,14 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         # The customers those remarks are about: a list reads these, not every customer.
         builder.execute("CREATE TABLE out.elders AS SELECT * FROM out.people WHERE joined_at <= ? ORDER BY ck",
                         [joined_by])
+        # Every k-th customer, for figures that need each customer's value (medians): reading
+        # the whole population a second time cost as much as all the other figures together.
+        every = max(1, builder.execute("SELECT count(*) FROM out.people").fetchall()[0][0] // SAMPLE_CUSTOMERS)
+        for table in ("people", "nps", "contacts", "timeline"):
+            builder.execute(f"CREATE TABLE out.{table}_sample AS SELECT * FROM out.{table} WHERE ck % ? = 0", [every])
         builder.execute("CREATE TABLE out.meta AS SELECT ?::BIGINT AS feedback_without_id, ?::DATE AS first_feedback, "
-                        "?::DATE AS last_feedback, ?::DATE AS remarks_joined_by", [no_id, first, last, joined_by])
+                        "?::DATE AS last_feedback, ?::DATE AS remarks_joined_by, ?::INTEGER AS sample_every",
+                        [no_id, first, last, joined_by, every])
         builder.execute("DETACH out")
     finally:
         builder.close()
