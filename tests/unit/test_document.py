@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from vocsrc.sentiment import document
+from vocsrc.sentiment import document, sentences
 from vocsrc.sentiment.document import TextScore, score_document, score_many, split_sentences
 
 REFERENCE = SentimentIntensityAnalyzer()
@@ -199,10 +199,10 @@ def _reference_split(text: str) -> list[str]:
         return []
     out: list[str] = []
     start = 0
-    for m in document._BOUNDARY.finditer(text):
+    for m in sentences._BOUNDARY.finditer(text):
         end = m.start() + len(m.group(1) or "")
         piece = text[start:end]
-        if "\n" not in m.group(0) and not m.group(1) and document._is_abbreviation(piece):
+        if "\n" not in m.group(0) and not m.group(1) and sentences._is_abbreviation(piece):
             continue
         if piece.strip():
             out.append(piece.strip())
@@ -212,8 +212,8 @@ def _reference_split(text: str) -> list[str]:
         out.append(tail)
     result: list[str] = []
     for s in out:
-        if len(re.findall(r"\S+", s)) > document.LONG_SENTENCE_WORDS:
-            result.extend(c for c in document._CLAUSE.split(s) if c.strip())
+        if len(re.findall(r"\S+", s)) > sentences.LONG_SENTENCE_WORDS:
+            result.extend(c for c in sentences._CLAUSE.split(s) if c.strip())
         else:
             result.append(s)
     return result
@@ -234,7 +234,7 @@ def test_abbreviation_check_reads_the_last_token_as_the_regex_does() -> None:
     rng = random.Random(3)
     for _ in range(20000):
         piece = "".join(rng.choice(" \"'([a.Bx!?\n\u00a0") for _ in range(rng.randint(0, 8)))
-        m = document._LAST_TOKEN.search(piece)
+        m = sentences._LAST_TOKEN.search(piece)
         if piece and not piece[-1].isspace():
             last = piece.rsplit(None, 1)[-1]
             assert m is not None and m.group(1) == (last.lstrip("\"'([") or last[-1]), piece
@@ -248,7 +248,7 @@ def test_token_facts_give_the_lexicons_candidates_and_sentence_count(external) -
     from vocsrc.sentiment.matching import lower_is_safe
 
     lex = load_lexicon(use_env=False)
-    facts = document._TokenFacts(lex)
+    facts = sentences._TokenFacts(lex)
     assert facts.usable
     texts = DATASETS["airline_tweets"][0](external)[::3] + DATASETS["cfpb_2015"][0](external)[::20]
     texts += ["Malfunctioning again. Mr. Smith said \u201cno.\u201d Then (finally!) it worked?!) ok", "e.g. fine. U.S. mail"]
@@ -261,7 +261,7 @@ def test_token_facts_give_the_lexicons_candidates_and_sentence_count(external) -
         assert facts.candidates(toks) == lex.candidates(t), t
         if "\n" not in t and toks:
             n = 1 + sum(tok in facts.boundary for tok in toks[:-1])
-            if len(toks) <= document.LONG_SENTENCE_WORDS:
+            if len(toks) <= sentences.LONG_SENTENCE_WORDS:
                 assert n == len(split_sentences(t)), t
             checked += 1
     assert checked > 1000

@@ -21,7 +21,7 @@ DOCUMENT_VERSION numbers these definitions; it is part of the stored scorer vers
 so ``python -m vocsrc rescore`` redoes texts scored under an older one.
 
 Speed: each distinct whitespace token's facts (does it end a sentence, does it hold a
-word the CX pre-check looks at) are worked out once per process (``_TokenFacts``). A
+word the CX pre-check looks at) are worked out once per process (``sentences._TokenFacts``). A
 short comment is split into sentences only when a CX rule may apply; a narrative with
 single spaces and no line break is split in token space and scored, text and sentences,
 in one engine pass (``FastVader.split_scores``). Other texts take the general path
@@ -36,15 +36,20 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, count, filterfalse
 from typing import Any, NamedTuple
 
 from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
 from vocsrc.sentiment.engine import raw_analyzer
-from vocsrc.sentiment.matching import _WORD_OR_QUOTE, _lower_tokens, lower_is_safe
+from vocsrc.sentiment.matching import lower_is_safe
+from vocsrc.sentiment.sentences import (  # noqa: F401  (clear_cache re-exported for bench/sentiment.py)
+    _TokenFacts,
+    _facts,
+    _sentence_bounds,
+    clear_cache,
+    split_sentences,
+)
 
 # 2: a comment of up to SHORT_WORDS words is its own evidence (1: its extreme sentences)
 DOCUMENT_VERSION = 2
@@ -53,30 +58,11 @@ NEG_THRESHOLD = -0.05
 NEG_WEIGHT = 2.0
 # texts up to this many words keep VADER's whole-text reading (see document_compound)
 SHORT_WORDS = 30
-# run-on text without sentence punctuation (TripAdvisor's is lower-cased and
-# comma-separated) is cut at clause punctuation once a "sentence" is this long
-LONG_SENTENCE_WORDS = 40
 _PARALLEL_MIN = 2000  # below this many texts, starting worker processes costs more than it saves
 _CHUNK = 250
 # up to this many sentences one pre-check of the whole text first (most short texts
 # have no CX candidate); longer texts nearly always have one, so it would be wasted
 _WHOLE_CHECK_MAX = 4
-
-_ABBREV = frozenset(
-    "mr mrs ms dr prof sr jr st no nos vs etc eg ie approx apt dept est inc ltd co corp jan feb mar apr jun "
-    "jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun fig ref acct tel ph hr hrs min "
-    "mins sec govt u.s a.m p.m e.g i.e".split()
-)
-# candidate boundary: terminal punctuation (keeping closing quotes) then space, or a line break
-_BOUNDARY = re.compile(r"""(?<=[.!?])(["'\u201d)\]]*)\s+|\s*\n\s*""")
-_LAST_TOKEN = re.compile(r"""["'(\[]*(\S+)$""")
-_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
-_CLAUSE = re.compile(r"(?<=[,;:])\s+")
-# every _BOUNDARY match contains one of these (terminal punctuation, closing quotes, then a
-# space; or a line break), and this regex starts with a character set, so it scans fast
-_MAYBE_BOUNDARY = re.compile(r"""[.!?]["'\u201d)\]]*\s|\n""")
-_WORDS = re.compile(r"\S+")
-
 
 def label(compound: float) -> str:
     """Three-way label with the VADER authors' thresholds."""
@@ -85,60 +71,6 @@ def label(compound: float) -> str:
     if compound <= NEG_THRESHOLD:
         return "negative"
     return "neutral"
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``: regex-based, abbreviation-aware, newline-aware.
-
-    CFPB masks (XX/XX/XXXX, XXXX) and amounts ({$12.50}) contain no space after
-    their dots, so they never end a sentence.
-    """
-    text = text.strip()
-    if not text:
-        return []
-    if _MAYBE_BOUNDARY.search(text) is None:
-        out = [text]  # no boundary: what the loop below gives, without its slower regex
-    else:
-        out = []
-        start = 0
-        for m in _BOUNDARY.finditer(text):
-            end = m.start() + len(m.group(1) or "")
-            piece = text[start:end]
-            if "\n" not in m.group(0) and not m.group(1) and _is_abbreviation(piece):
-                continue
-            if piece.strip():
-                out.append(piece.strip())
-            start = m.end()
-        tail = text[start:].strip()
-        if tail:
-            out.append(tail)
-    result: list[str] = []
-    for s in out:
-        # str.split() splits where _WORDS (\S+) does: both use str.isspace(); more words
-        # than LONG_SENTENCE_WORDS take at least twice as many characters
-        if len(s) > 2 * LONG_SENTENCE_WORDS and len(s.split()) > LONG_SENTENCE_WORDS:
-            result.extend(c for c in _CLAUSE.split(s) if c.strip())
-        else:
-            result.append(s)
-    return result
-
-
-def _is_abbreviation(piece: str) -> bool:
-    """Does ``piece`` end in an abbreviation or initial rather than a sentence?"""
-    if piece and not piece[-1].isspace():
-        # what _LAST_TOKEN finds, without its scan from the start of the piece: the last
-        # whitespace-free run, leading quotes/brackets dropped (its last character kept)
-        last = piece.rsplit(None, 1)[-1]
-        token = last.lstrip("\"'([") or last[-1]
-    else:
-        m = _LAST_TOKEN.search(piece)
-        if m is None:
-            return False
-        token = m.group(1)
-    if token.endswith(".."):  # an ellipsis ends a sentence
-        return False
-    core = token.rstrip(".!?").lower()
-    return core in _ABBREV or (len(core) == 1 and core.isalpha()) or _DOTTED.fullmatch(core) is not None
 
 
 class TextScore(NamedTuple):
@@ -254,133 +186,6 @@ def _analyse(text: str, lexicon: CxLexicon | None) -> _Parts:
     return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
 
 
-# a whitespace token that ends a sentence when followed by a space: what _BOUNDARY's first
-# alternative needs before its \s+ (group 1: the closing quotes it keeps in the sentence)
-_TOKEN_END = re.compile(r"""[.!?](["'\u201d)\]]*)\Z""")
-_ENDERS = frozenset(".!?\"'\u201d)]")  # a token ending in none of these ends no sentence
-_FACTS_MAX = 200_000  # distinct tokens remembered per process (as FastVader's token cache)
-
-
-class _TokenFacts:
-    """What sentence splitting and the CX pre-check need from each distinct whitespace token,
-    worked out once per token and process, so a text's check is set operations (in C) over
-    the tokens the raw engine split anyway.
-
-    * ``boundary``: tokens after which split_sentences ends a sentence (when a space, not a
-      line break, follows): terminal punctuation, closing quotes kept, no abbreviation.
-    * ``relevant``/``info``: tokens holding a word the lexicon's trigger index looks at
-      (a trigger word, or a word a phrase or pattern also needs) or a stem at a word start,
-      with those words and the stems' targets. ``candidates(tokens)`` is then exactly
-      ``lexicon.candidates(" ".join(tokens))`` for text where ``lower_is_safe`` holds: the
-      index looks only at those words, and a word or stem never spans whitespace.
-    """
-
-    def __init__(self, lex: CxLexicon) -> None:
-        tr = lex.triggers
-        self.lexicon = lex
-        # without a stem plan (a user's non-ASCII stems) or with always-run rules, take the slow path
-        self.usable = not tr.always and tr.lower_ok and (tr.stems is None or tr.stem_plan is not None)
-        self.keys = frozenset(tr.words)
-        vocab = set(tr.words)
-        for entries in tr.words.values():
-            for _, rest, one_of in entries:
-                vocab |= rest | one_of
-        self.vocab = frozenset(vocab)
-        self.plan = tr.stem_plan or ()
-        self.stem_words = tuple(stem for stem, _, _ in self.plan)
-        self.by_words = tr._by_words
-        self.reset()
-
-    def reset(self) -> None:
-        self.seen: set[str] = set()
-        self.boundary: set[str] = set()
-        # tokens holding a trigger-index key word or a stem: without one, no candidate
-        self.relevant: set[str] = set()
-        # tokens holding any word the index looks at (keys and the words they need), those words
-        self.wordy: set[str] = set()
-        self.words_of: dict[str, frozenset[str]] = {}
-        # tokens where a stem starts a word, and the stems' targets
-        self.stemmy: set[str] = set()
-        self.stems_of: dict[str, frozenset[int]] = {}
-
-    def learn(self, tokens: list[str]) -> None:
-        """Work out the facts of the tokens not seen before."""
-        if len(self.seen) > _FACTS_MAX:
-            self.reset()
-        seen = self.seen
-        vocab = self.vocab
-        new = set(filterfalse(seen.__contains__, tokens))
-        seen |= new
-        for t in new:
-            if t[-1] in _ENDERS:
-                m = _TOKEN_END.search(t)
-                if m is not None and (m.group(1) or not _is_abbreviation(t)):
-                    self.boundary.add(t)
-        # most new tokens hold no word the index looks at and no stem: one test for them all
-        # (joined with spaces, their words are the union of each token's words)
-        low_all = " ".join(new).lower()
-        if vocab.isdisjoint(_lower_tokens(low_all)):
-            for st in self.stem_words:
-                if st in low_all:
-                    break
-            else:
-                return
-        for t in new:
-            low = t.lower()
-            words = vocab.intersection(_lower_tokens(low))
-            if words:
-                self.wordy.add(t)
-                self.words_of[t] = frozenset(words)
-                if not self.keys.isdisjoint(words):
-                    self.relevant.add(t)
-            if self.plan:
-                stems = self._stem_targets(low)
-                if stems:
-                    self.stemmy.add(t)
-                    self.stems_of[t] = frozenset(stems)
-                    self.relevant.add(t)
-
-    def _stem_targets(self, low: str) -> list[int]:
-        # TriggerIndex.lookup_lower_tokens' stem loop on one lower-cased token: a word start
-        # inside a token is one in the text (whitespace before a token is no word character)
-        out = []
-        for stem, target, longer in self.plan:
-            p = low.find(stem)
-            while p >= 0:
-                if (p == 0 or _WORD_OR_QUOTE.match(low, p - 1) is None) and not any(
-                        low.startswith(x, p) for x in longer):
-                    out.append(target)
-                    break
-                p = low.find(stem, p + 1)
-        return out
-
-    def candidates(self, tokens: list[str]) -> set[int]:
-        """``lexicon.candidates`` of the text these (learnt) tokens make up."""
-        if self.relevant.isdisjoint(tokens):
-            return set()
-        found = self.by_words(set(chain.from_iterable(map(self.words_of.__getitem__,
-                                                          self.wordy.intersection(tokens)))))
-        if not self.stemmy.isdisjoint(tokens):
-            for t in self.stemmy.intersection(tokens):
-                found |= self.stems_of[t]
-        return found
-
-
-_FACTS: dict[int, _TokenFacts] = {}
-
-
-def _facts(lex: CxLexicon) -> _TokenFacts:
-    facts = _FACTS.get(id(lex))
-    if facts is None or facts.lexicon is not lex:  # the object is kept alive by facts.lexicon
-        facts = _FACTS[id(lex)] = _TokenFacts(lex)
-    return facts
-
-
-def clear_cache() -> None:
-    """Forget the token facts (benchmarks use this, with FastVader.clear_cache, to time a cold start)."""
-    _FACTS.clear()
-
-
 def _shift(lex: CxLexicon, sentence: str, found: set[int]) -> float:
     # lex.shift(sentence) given its candidates
     if not found:
@@ -482,26 +287,6 @@ def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts:
     if cx <= NEG_THRESHOLD:
         return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None))
     return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None))
-
-
-def _sentence_bounds(toks: list[str], boundary: set[str]) -> list[tuple[int, int]]:
-    """split_sentences in token space: (start, end) token ranges of the sentences of
-    ``" ".join(toks)`` (a text without line breaks, single spaces between tokens)."""
-    ends = list(compress(count(1), map(boundary.__contains__, toks)))
-    if not ends or ends[-1] != len(toks):
-        ends.append(len(toks))
-    out = []
-    a = 0
-    for b in ends:
-        if b - a > LONG_SENTENCE_WORDS:
-            # run-on sentence: cut after clause punctuation, as split_sentences does with _CLAUSE
-            for i in range(a, b - 1):
-                if toks[i][-1] in ",;:":
-                    out.append((a, i + 1))
-                    a = i + 1
-        out.append((a, b))
-        a = b
-    return out
 
 
 def _score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:

@@ -149,16 +149,25 @@ class FastVader:
         (``has_emoji`` is False): for a caller that needs the tokens too (document.py)."""
         if not tokens:
             return _ZERO
+        words, hits, rule_words = self._lookup(tokens)
+        if not hits:
+            return _NEUTRAL
+        return self._scores(text, tokens, words, hits, rule_words)
+
+    def _cache(self) -> _TokenCache:
         cache = self._tokens
         if len(cache) > _TOKEN_CACHE_MAX:
             # Replace rather than clear: a text being scored in another thread
             # keeps a cache whose rule_words stays complete for its words.
             cache = self._tokens = _TokenCache()
+        return cache
+
+    def _lookup(self, tokens: list[str]) -> tuple[list[str], list[int], set[str]]:
+        """Each token's word, the positions of lexicon words, and the rule words (which then
+        hold every negation among these words)."""
+        cache = self._cache()
         words = list(map(cache.__getitem__, tokens))
-        hits = list(compress(count(), map(self._candidates.__contains__, words)))
-        if not hits:
-            return _NEUTRAL
-        return self._scores(text, tokens, words, hits, cache.rule_words)
+        return words, list(compress(count(), map(self._candidates.__contains__, words))), cache.rule_words
 
     def split_scores(self, text: str, tokens: list[str], sentences: list[str],
                      bounds: list[tuple[int, int]]) -> tuple[Scores, list[float]]:
@@ -170,14 +179,9 @@ class FastVader:
         """
         if not tokens:
             return _ZERO, [0.0] * len(sentences)
-        cache = self._tokens
-        if len(cache) > _TOKEN_CACHE_MAX:
-            cache = self._tokens = _TokenCache()
-        words = list(map(cache.__getitem__, tokens))
-        hits = list(compress(count(), map(self._candidates.__contains__, words)))
+        words, hits, rule_words = self._lookup(tokens)
         if not hits:
             return _NEUTRAL, [0.0] * len(sentences)
-        rule_words = cache.rule_words  # holds every negation among the words just looked up
         whole = self._scores(text, tokens, words, hits, rule_words)
         out = []
         for sentence, (a, b) in zip(sentences, bounds):
@@ -237,9 +241,7 @@ class FastVader:
             return None
         if list(chain.from_iterable(pieces)) != text.split():
             return None
-        cache = self._tokens
-        if len(cache) > _TOKEN_CACHE_MAX:
-            cache = self._tokens = _TokenCache()
+        cache = self._cache()
         get = cache.__getitem__
         is_candidate = self._candidates.__contains__
         out = []
