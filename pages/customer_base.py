@@ -15,6 +15,17 @@ from vocsrc.ui.widgets import chart_with_downloads, freshness_note, money_short
 ensure_navigation()
 
 SHOWN_ROWS = 200  # of each list on the page; the CSV holds them all
+LIST_COLUMNS = {
+    "customer_id": "Customer", "segment": "Segment", "region": "Region",
+    "joined_at": st.column_config.DateColumn("Joined", format="YYYY-MM-DD"),
+    "tenure_years": st.column_config.NumberColumn("Years with us", format="%.1f"),
+    "revenue_12m": st.column_config.NumberColumn("Revenue, 12 months", format="%,.0f"),
+    "latest_on": st.column_config.DateColumn("Latest", format="YYYY-MM-DD"),
+    "what": "What they told us", "function": "Function", "source": "Source",
+    "bad_experiences": st.column_config.NumberColumn("Bad experiences", format="%d"),
+    "nps_answers": st.column_config.NumberColumn("NPS answers", format="%d"),
+    "comment": st.column_config.TextColumn("Latest comment (redacted)", width="large"),
+}
 
 filters = current_filters()
 st.title("Customer base")
@@ -100,7 +111,7 @@ for heading, name in (("Long-standing customers with a recent bad experience: co
     if not head.total:
         st.caption("Nobody in this period and filter.")
         continue
-    st.dataframe(lists.redacted(head.rows), hide_index=True, width="stretch")
+    st.dataframe(lists.redacted(head.rows), hide_index=True, width="stretch", column_config=LIST_COLUMNS)
     # The whole list is read and its CSV built only when someone asks for it.
     st.download_button(f"Download all {head.total:,} (CSV)", data=deferred(lists.export_csv, filters, name, days),
                        file_name=f"customers_to_{name}.csv", mime="text/csv", key=f"cb_dl_{name}",
