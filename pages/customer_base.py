@@ -33,7 +33,9 @@ st.write("Counted in customers from the customer file: how many we have, keep an
          "whether the customers we hear from look like the rest.")
 freshness_note()
 grain = period_picker("cb_grain")
-cb = query(figures.customer_base, filters, grain)
+# The lists' 'recent' slider sits further down; its value (kept by its key) is read here so the
+# figures and the lists come from one call that computes them side by side.
+cb, shown = query(figures.page, filters, grain, st.session_state.get("cb_days", 90), SHOWN_ROWS)
 if cb.window is None or cb.empty:
     st.info("No customers match these filters. Import a customer file (Data page, preset 'crm') to see this page.")
     if cb.unmatched:
@@ -103,7 +105,6 @@ st.caption(f"n = {int(t['active']):,} active customers · {period} · tenure = y
 
 days = st.select_slider("Recent means the last", [30, 60, 90, 180, 365], value=90, key="cb_days",
                         format_func=lambda d: f"{d} days")
-shown = query(lists.heads, filters, days, SHOWN_ROWS)
 for heading, name in (("Long-standing customers with a recent bad experience: contact in person", "contact"),
                       ("Long-standing promoters: say thank you", "thank")):
     st.markdown(f"**{heading}**")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -10,6 +11,7 @@ import pandas as pd
 
 from vocsrc.customer_base import queries
 from vocsrc.customer_base.kaplan_meier import SurvivalStep, kaplan_meier
+from vocsrc.customer_base.lists import RECENT_DAYS, ListHead, heads
 from vocsrc.customer_base.summary import summary_cursor
 from vocsrc.customer_base.value import ValueAtStake, churn_table, value_at_stake
 from vocsrc.filters import Filters
@@ -49,6 +51,17 @@ def customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str =
         return _customer_base(cur, filters, grain)
     finally:
         cur.close()
+
+
+def page(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "quarter", days: int = RECENT_DAYS,
+         limit: int = 200) -> tuple[CustomerBase, dict[str, ListHead]]:
+    """Everything the Customer base page shows for one set of filters: the figures and the first
+    rows of the contact and thank lists, computed at the same time on two cursors. Each query
+    alone leaves a core idle much of the time; together they finish sooner (DuckDB releases
+    the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        shown = pool.submit(heads, con.cursor(), filters, days, limit)
+        return customer_base(con, filters, grain), shown.result()
 
 
 def _customer_base(con: duckdb.DuckDBPyConnection, filters: Filters, grain: str) -> CustomerBase:
