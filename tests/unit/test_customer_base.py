@@ -368,3 +368,17 @@ def test_cli_import_builds_the_customer_base_summary(tmp_path):
     con = duckdb.connect(str(built[0]), read_only=True)
     assert con.execute("SELECT count(*) FROM people").fetchall()[0][0] == 7
     con.close()
+
+
+def test_demo_page_call_gives_the_figures_and_list_heads_of_the_separate_calls(demo):
+    from vocsrc.customer_base.figures import page
+    from vocsrc.customer_base.lists import heads
+
+    filters = Filters(function=("Deliveries",), date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    cb, shown = page(demo, filters, "month", days=180, limit=30)
+    alone = customer_base(demo, filters, "month")
+    assert cb.totals == alone.totals
+    pd.testing.assert_frame_equal(cb.by_band, alone.by_band)
+    for name, head in heads(demo, filters, days=180, limit=30).items():
+        assert shown[name].total == head.total > 0
+        pd.testing.assert_frame_equal(shown[name].rows, head.rows)
