@@ -23,6 +23,10 @@ from vocsrc.privacy import neutralise_cell, neutralise_formulas, redact
 RECENT_DAYS = 90
 _BAD_SQL = """(f.kind = 'complaint' OR f.nps <= 6 OR f.csat <= 2 OR f.stars <= 2 OR f.ces <= 3
                OR f.cx_label = 'negative')"""
+# Per list: the summary table and flag that qualify a customer, the store condition for the
+# fallback, the count's column name, and the remarks condition (see _long_standing).
+_LISTS = {"contact": ("contacts", "bad", _BAD_SQL, "bad_experiences", "bad"),
+          "thank": ("nps", "true", "f.nps IS NOT NULL", "nps_answers", "nps IS NOT NULL")}
 
 
 def _recent(cur: duckdb.DuckDBPyConnection, filters: Filters, days: int) -> tuple[list, dt.date] | None:
@@ -38,15 +42,14 @@ def contact_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = R
                  min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing with a bad experience in the last ``days``
     before 'as of': a low score on any scale, a complaint or negative text. Latest one shown."""
-    return _long_standing(con, filters, days, min_years, "contacts", "bad", _BAD_SQL, "bad_experiences", "bad")[0]
+    return _long_standing(con, filters, days, min_years, *_LISTS["contact"])[0]
 
 
 def thank_list(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_DAYS,
                min_years: float = LONG_STANDING_YEARS) -> pd.DataFrame:
     """Current customers of ``min_years``+ standing whose latest NPS answer in the last ``days``
     was 9-10."""
-    return _long_standing(con, filters, days, min_years, "nps", "true", "f.nps IS NOT NULL", "nps_answers",
-                          "nps IS NOT NULL")[0]
+    return _long_standing(con, filters, days, min_years, *_LISTS["thank"])[0]
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,7 @@ def heads(con: duckdb.DuckDBPyConnection, filters: Filters, days: int = RECENT_D
     """What the page shows of the contact and thank lists: their first ``limit`` rows and sizes.
     Only the rows shown carry what the customer said (the whole list is for the CSV)."""
     out = {}
-    for name, args in (("contact", ("contacts", "bad", _BAD_SQL, "bad_experiences", "bad")),
-                       ("thank", ("nps", "true", "f.nps IS NOT NULL", "nps_answers", "nps IS NOT NULL"))):
+    for name, args in _LISTS.items():
         rows, total = _long_standing(con, filters, days, min_years, *args, limit=limit)
         out[name] = ListHead(rows=rows, total=total)
     return out
