@@ -408,37 +408,9 @@ def _cached(path: str | None) -> CxLexicon:
     return load_lexicon(path, use_env=False)
 
 
-def _env_reader() -> Any:
-    # os.environ.get encodes the key and decodes the value on every call (~1 us, a tenth
-    # of scoring a short comment); on POSIX read its bytes dict directly (the same dict
-    # os.environ[...] = and monkeypatch.setenv update) and decode only what is set
-    data = getattr(os.environ, "_data", None)
-    if os.name != "posix" or not isinstance(data, dict):
-        return lambda: os.environ.get(ENV_VAR) or None
-    key = os.fsencode(ENV_VAR)
-    get = data.get
-
-    def read() -> str | None:
-        value = get(key)
-        return os.fsdecode(value) if value else None
-
-    return read
-
-
-_env_path = _env_reader()
-_last: tuple[str | None, CxLexicon] | None = None
-
-
 def default_lexicon() -> CxLexicon:
     """The lexicon in effect (default + $VOC_CX_LEXICON), loaded once per process and path."""
-    global _last
-    path = _env_path()
-    last = _last
-    if last is not None and last[0] == path:
-        return last[1]
-    lex = _cached(path)
-    _last = (path, lex)
-    return lex
+    return _cached(os.environ.get(ENV_VAR) or None)
 
 
 def cx_compound(sentence: str, raw_compound: float | None = None, lexicon: CxLexicon | None = None) -> float:
