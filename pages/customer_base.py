@@ -64,7 +64,8 @@ st.dataframe(present.respondents_table(cb), hide_index=True, width="stretch",
              column_config={"Share with 8+ years": st.column_config.NumberColumn(format="percent")})
 st.write(present.respondents_verdict(cb))
 st.caption(f"n = {int(t['active']):,} active customers · {period} · heard from = any feedback in the period; "
-           "revenue is the customer file's last-12-months figure")
+           "revenue is the customer file's last-12-months figure; medians over every customer up to about "
+           "100,000 on file, above that over a systematic sample of about 50,000")
 
 st.subheader("Experience and value")
 st.dataframe(present.band_table(cb), hide_index=True, width="stretch", column_config={
