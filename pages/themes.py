@@ -47,7 +47,11 @@ chart_with_downloads(theme_heatmap(volume, footnote(n_comments, period, method),
                                    labels=names, by_label=SPLITS[by]), f"themes_by_{by}_{value}")
 
 table = totals.assign(theme=totals["theme"].map(lambda k: names.get(k, k))).sort_values("mentions", ascending=False)
-st.dataframe(table[["theme", "mentions", "share_of_comments", "share_negative", "share_positive", "labelled"]],
+# The count behind the shares only differs from Comments while new texts are being scored.
+columns = ["theme", "mentions", "share_of_comments", "share_negative", "share_positive"]
+if not (table["labelled"] == table["mentions"]).all():
+    columns.append("labelled")
+st.dataframe(table[columns],
              width="stretch", hide_index=True, column_config={
                  "theme": "Theme", "mentions": st.column_config.NumberColumn("Comments", format="%d"),
                  "share_of_comments": st.column_config.NumberColumn("Of all comments", format="percent"),
