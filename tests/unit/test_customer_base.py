@@ -238,6 +238,47 @@ def test_demo_precomputed_path_equals_the_group_by_path(demo):
             assert _rounded(customers_json(demo, filters, by)) == _rounded(customers_json(demo, every_kind, by))
 
 
+def test_demo_one_value_timelines_equal_the_group_by_path(demo, monkeypatch):
+    # One function or channel reads that value's timeline (everyone unheard, then the customers
+    # it touched put back); the general path groups the answers by customer. Every value, three
+    # windows, every grouping and the page's survival and tenure-by-band figures must agree.
+    from vocsrc.customer_base import queries
+
+    values = {dim: [r[0] for r in demo.execute(
+        f"SELECT DISTINCT {dim} FROM feedback WHERE {dim} IS NOT NULL AND customer_id IS NOT NULL").fetchall()]
+        for dim in ("function", "channel")}
+    windows = (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15)),
+               Filters(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30)))
+    general = queries._one_value_sql
+    checked = 0
+    for dim, names in values.items():
+        assert len(names) >= 4
+        for name in names:
+            for base in windows:
+                filters = base.with_(**{dim: (name,)})
+                monkeypatch.setattr(queries, "_one_value_sql", general)
+                fast = ([customers_json(demo, filters, by) for by in ("band", "tenure", "segment", "region")],
+                        customer_base(demo, filters))
+                monkeypatch.setattr(queries, "_one_value_sql", lambda *args: None)
+                slow = ([customers_json(demo, filters, by) for by in ("band", "tenure", "segment", "region")],
+                        customer_base(demo, filters))
+                assert [_rounded(rows) for rows in fast[0]] == [_rounded(rows) for rows in slow[0]]
+                assert fast[1].survival == slow[1].survival
+                pd.testing.assert_frame_equal(fast[1].tenure_bands, slow[1].tenure_bands)
+                assert fast[1].totals == pytest.approx(slow[1].totals)
+                checked += 1
+    assert checked == 3 * sum(len(v) for v in values.values())
+    assert general(*_population_args(demo, Filters(function=(values["function"][0],)))) is not None
+
+
+def _population_args(con, filters):
+    from vocsrc.customer_base import queries
+    from vocsrc.customer_base.summary import summary_cursor
+
+    cur = summary_cursor(con)
+    return cur, filters, queries.window(cur, filters), "all"
+
+
 def _rounded(rows: list[dict]) -> list[dict]:
     # Sums of revenue may add up in a different order on the two paths.
     return [{k: round(v, 6) if isinstance(v, float) else v for k, v in r.items()} for r in rows]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, NO_DAY_BEFORE
+from vocsrc.customer_base.summary import ALIAS, LONG_STANDING_YEARS, NO_DAY_BEFORE, STRETCH_DIMS
 from vocsrc.filters import DIMENSIONS, Filters
 
 BANDS = ("promoter", "passive", "detractor", "unheard")
@@ -75,17 +75,46 @@ def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str =
     the figures together)."""
     if by not in GROUPS:
         raise ValueError(f"cannot group customers by {by!r}; choose one of {', '.join(GROUPS)}")
-    found = population_sql(cur, filters, by)
-    if found is None:
+    win = window(cur, filters)
+    if win is None:
         return None
-    win, sql, params = found
-    cur.execute(
-        f"""CREATE OR REPLACE TEMP TABLE cb_fine AS
-            SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
-                   -- sums of whole cents are exact, so no figure depends on the order rows are added in
-                   count(*) AS n, sum(revenue_cents) AS revenue
-            FROM ({sql}) GROUP BY ALL""", params)
+    found = _one_value_sql(cur, filters, win, by)
+    if found is None:
+        _, sql, params = population_sql(cur, filters, by)
+        found = (f"""SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
+                            count(*) AS n, sum(revenue_cents) AS revenue
+                     FROM ({sql}) GROUP BY ALL""", params)
+    # Sums of whole cents are exact, so no figure depends on the order rows are added in.
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE cb_fine AS {found[0]}", found[1])
     return win
+
+
+def _columns(win: Window, by: str, band: str, nps_day: str, contact_day: str) -> tuple[str, list]:
+    """Per customer, from integer days (see summary.py), the population query's columns: S = start,
+    A = as_of; ``band``, ``nps_day`` and ``contact_day`` are the SQL for the customer's band code,
+    latest NPS answer's day and latest contact's day."""
+    start, as_of = day_number(win.start), day_number(win.as_of)
+    keep = {"segment": "p.segment,", "region": "p.region,"}.get(by, "")
+    # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
+    tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
+    sql = f"""{keep} p.revenue, p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
+              p.joined_day >= ? AS joined, {band} AS band_code, coalesce({contact_day} >= ?, false) AS heard,
+              CASE WHEN p.joined_day = {NO_DAY_BEFORE} THEN 5 WHEN p.joined_day > ? THEN 0
+                   WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
+                   ELSE 4 END::UTINYINT AS tenure_code,
+              CASE WHEN p.joined_day > {NO_DAY_BEFORE} THEN (? - p.joined_day) / 365.25 END AS tenure_years,
+              CASE WHEN {band} < 3 AND {nps_day} >= ? THEN least(p.left_day, ?) - {nps_day} END AS km_days"""
+    return sql, [as_of, start, as_of, start, start, *tenure_limits, as_of, start, as_of]
+
+
+def _in_population(win: Window, filters: Filters) -> tuple[str, list]:
+    """Customers who joined by 'as of' and had not left before the start (and, with a region
+    filter, live there: region is a customer attribute too)."""
+    sql, params = "p.joined_day <= ? AND p.left_day >= ?", [day_number(win.as_of), day_number(win.start)]
+    if filters.region:
+        sql += f" AND p.region IN ({', '.join('?' for _ in filters.region)})"
+        params += list(filters.region)
+    return sql, params
 
 
 def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
@@ -100,30 +129,14 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
         return None
     cb = ALIAS
     part = "_sample" if sample else ""
-    dims, dim_params = feedback_condition(filters)
+    _, dim_params = feedback_condition(filters)
     start, as_of = day_number(win.start), day_number(win.as_of)
-    region, region_params = "", []
-    if filters.region:  # region is a customer attribute too: the base is that region's customers
-        region = f"AND p.region IN ({', '.join('?' for _ in filters.region)})"
-        region_params = list(filters.region)
-    in_population = "p.joined_day <= ? AND p.left_day >= ?"
-    population_params = [as_of, start, *region_params]
-    keep = {"segment": "p.segment,", "region": "p.region,"}.get(by, "")
-    # Per customer, from integer days (see summary.py): S = start, A = as_of.
-    # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
-    tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
-    columns = """{keep} p.revenue, p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
-                  p.joined_day >= ? AS joined, {band} AS band_code, coalesce(contact_day >= ?, false) AS heard,
-                  CASE WHEN p.joined_day = {no_day} THEN 5 WHEN p.joined_day > ? THEN 0
-                       WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
-                       ELSE 4 END::UTINYINT AS tenure_code,
-                  CASE WHEN p.joined_day > {no_day} THEN (? - p.joined_day) / 365.25 END AS tenure_years,
-                  CASE WHEN {band} < 3 AND nps_day >= ? THEN least(p.left_day, ?) - nps_day END AS km_days"""
-    columns_params = [as_of, start, as_of, start, start, *tenure_limits, as_of, start, as_of]
+    in_population, population_params = _in_population(win, filters)
     if dim_params:
         # A subset of answers: the precomputed stretches do not hold, so find each touched
         # customer's latest answer and whether they were heard from in one group-by.
         coded, coded_params = dims_condition(cur, filters)
+        columns, columns_params = _columns(win, by, "coalesce(t.band_code, 3)::UTINYINT", "nps_day", "contact_day")
         sql = f"""WITH touched AS (
                       SELECT ck, max(packed) AS packed, max(contact_day) AS contact_day
                       FROM (SELECT ck, packed, NULL::INTEGER AS contact_day FROM {cb}.nps{part} a
@@ -136,18 +149,48 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
                                date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day,
                                contact_day
                         FROM touched)
-                  SELECT {columns.format(keep=keep, band="coalesce(t.band_code, 3)::UTINYINT", no_day=NO_DAY_BEFORE)}
-                  FROM {cb}.people{part} p LEFT JOIN t USING (ck)
-                  WHERE {in_population} {region}"""
-        params = [as_of, *coded_params, start, as_of, *coded_params,
-                  *columns_params, *population_params]
+                  SELECT {columns} FROM {cb}.people{part} p LEFT JOIN t USING (ck)
+                  WHERE {in_population}"""
+        params = [as_of, *coded_params, start, as_of, *coded_params, *columns_params, *population_params]
     else:
         # The stretch in force at E (from_day < E <= to_day) holds each customer's latest answer and
         # latest contact before E: one scan, no join.
-        sql = f"""SELECT {columns.format(keep=keep, band="p.band_code", no_day=NO_DAY_BEFORE)} FROM {cb}.timeline{part} p
-                  WHERE p.from_day <= ? AND p.to_day > ? AND {in_population} {region}"""
+        columns, columns_params = _columns(win, by, "p.band_code", "p.nps_day", "p.contact_day")
+        sql = f"""SELECT {columns} FROM {cb}.timeline{part} p
+                  WHERE p.from_day <= ? AND p.to_day > ? AND {in_population}"""
         params = [*columns_params, as_of, as_of, *population_params]
     return win, sql, params
+
+
+def _one_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window, by: str) -> tuple[str, list] | None:
+    """``cb_fine``'s query when the only feedback filter is one value of a dimension with a timeline
+    per value (summary.STRETCH_DIMS), else None.
+
+    Everyone in the population counts first as never heard from; then each customer with a
+    stretch in force for that value is taken out of that count and put back with their band and
+    contact. Both are scans with no join, where the general path groups every matching answer by
+    customer and joins the result to the population."""
+    chosen = [(dim, getattr(filters, dim)) for dim in DIMENSIONS if getattr(filters, dim)]
+    if len(chosen) != 1 or chosen[0][0] not in STRETCH_DIMS or len(chosen[0][1]) != 1:
+        return None
+    dim, (value,) = chosen[0]
+    codes = cur.execute(f"SELECT code FROM {ALIAS}.dims WHERE dim = ? AND value = ?", [dim, value]).fetchall()
+    if not codes:
+        return None  # the general path knows a value the data never holds matches nothing
+    as_of = day_number(win.as_of)
+    in_population, population_params = _in_population(win, filters)
+    unheard, unheard_params = _columns(win, by, "3::UTINYINT", "NULL::INTEGER", "NULL::INTEGER")
+    heard, heard_params = _columns(win, by, "CASE WHEN s.sign = 1 THEN p.band_code ELSE 3 END::UTINYINT",
+                                   "CASE WHEN s.sign = 1 THEN p.nps_day END",
+                                   "CASE WHEN s.sign = 1 THEN p.contact_day END")
+    sql = f"""SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
+                     sum(sign)::BIGINT AS n, sum(sign * revenue_cents) AS revenue
+              FROM (SELECT {unheard}, 1 AS sign FROM {ALIAS}.people p WHERE {in_population}
+                    UNION ALL
+                    SELECT {heard}, s.sign FROM {ALIAS}.timeline_{dim} p, (VALUES (1), (-1)) s(sign)
+                    WHERE p.code = ? AND p.from_day <= ? AND p.to_day > ? AND {in_population})
+              GROUP BY ALL HAVING sum(sign) <> 0"""
+    return sql, [*unheard_params, *population_params, *heard_params, codes[0][0], as_of, as_of, *population_params]
 
 
 def dims_condition(cur: duckdb.DuckDBPyConnection, filters: Filters, alias: str = "a") -> tuple[str, list]:

@@ -28,6 +28,9 @@ import duckdb
 ALIAS = "voc_customer_base"
 DIMS = "kind, source, function, channel, product, region"  # the filterable columns (filters.DIMENSIONS)
 _DIM_NAMES = tuple(DIMS.split(", "))
+# Dimensions with a timeline per value (out.timeline_<dim>), a sidebar choice of one of their
+# values being the commonest filter change: the briefing is per function, and channel is next.
+STRETCH_DIMS = ("function", "channel")
 _CODES = ", ".join(f"{d}_code" for d in _DIM_NAMES)
 _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
@@ -35,7 +38,7 @@ _KEEP_OPEN = 2
 BUILD_MEMORY = "1GB"
 SAMPLE_CUSTOMERS = 50_000  # about this many customers in the *_sample tables (all, below twice that)
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v8"
+LAYOUT = "v9"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -124,6 +127,52 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def _timeline(builder: duckdb.DuckDBPyConnection, table: str, code: str | None) -> None:
+    """out.<table>: one row per customer and stretch between contacts, carrying the customer's
+    facts, their latest NPS answer so far (answers after leaving never count) and their latest
+    contact. With ``code`` (a dimension's code column), per value of that dimension, counting only
+    feedback with that value, and only from a customer's first such feedback on.
+
+    Without ``code`` a first row from '-infinity' covers the time before any contact, so exactly one
+    row per customer is in force at any E (received_at < E <= next_at): the unfiltered page is one
+    scan with no join and no per-row list work, and "heard from since B" is last_contact >= B."""
+    part = "ck" if code is None else "code, ck"
+    builder.execute(
+        f"""CREATE OR REPLACE TEMP TABLE events AS
+            SELECT ck, {code or 'NULL'}::INTEGER AS code, received_at, max(CASE WHEN valid THEN nps END) AS nps
+            FROM coded {'' if code is None else f'WHERE {code} IS NOT NULL'} GROUP BY ALL""")
+    before_any = "" if code is not None else """
+            UNION ALL
+            SELECT p.ck, NULL, '-infinity'::TIMESTAMP, NULL, NULL, NULL,
+                   coalesce((SELECT min(e.received_at) FROM events e WHERE e.ck = p.ck), 'infinity'::TIMESTAMP)
+            FROM out.people p"""
+    builder.execute(
+        f"""CREATE OR REPLACE TEMP TABLE stretches AS
+            SELECT ck, code, received_at, received_at AS last_contact,
+                   last_value(nps IGNORE NULLS) OVER w AS nps,
+                   last_value(CASE WHEN nps IS NOT NULL THEN received_at END IGNORE NULLS) OVER w AS nps_at,
+                   coalesce(lead(received_at) OVER (PARTITION BY {part} ORDER BY received_at),
+                            'infinity'::TIMESTAMP) AS next_at
+            FROM events
+            WINDOW w AS (PARTITION BY {part} ORDER BY received_at ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+            {before_any}""")
+    # Days as integers (days since 1970-01-01; a missing joined or left date as the smallest or
+    # largest INTEGER) make every per-filter test an integer comparison: measured 3x cheaper
+    # than date arithmetic with NULL handling at a million customers. received_at < E for a
+    # midnight E is the same as its day < E's day, so nothing is lost by dropping the time.
+    # Sorted by to_day: a late 'as of' (the default view) skips most closed stretches.
+    builder.execute(
+        f"""CREATE TABLE out.{table} AS
+            SELECT {'' if code is None else 's.code, '}s.ck, {_DAY.format("s.received_at")} AS from_day,
+                   {_DAY.format("s.next_at")} AS to_day, {_BAND_CODE}::UTINYINT AS band_code,
+                   {_DAY.format("s.nps_at")} AS nps_day, {_DAY.format("s.last_contact")} AS contact_day,
+                   p.joined_day, p.left_day, p.segment, p.region, p.revenue, p.revenue_cents
+            FROM stretches s JOIN out.people p USING (ck)
+            ORDER BY {'' if code is None else 's.code, '}to_day, s.ck""")
+    builder.execute("DROP TABLE stretches")
+    builder.execute("DROP TABLE events")
+
+
 def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     # Rows are streamed out of the store's own connection (which may be read-only or
     # the only writer) into a private in-memory DuckDB that writes the new file.
@@ -182,41 +231,12 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 SELECT ck, day, epoch_us(received_at) * 16 + nps AS packed, {_CODES}
                 FROM coded WHERE valid ORDER BY day, ck""")
         builder.execute(f"CREATE TABLE out.contacts AS SELECT ck, day, bad, {_CODES} FROM coded ORDER BY day, ck")
-        # One row per customer and stretch between contacts (a first row from '-infinity' for the
-        # time before any), carrying the customer's facts, their latest NPS answer so far (answers
-        # after leaving never count) and their latest contact. Exactly one row per customer is in
-        # force at any E (received_at < E <= next_at), so the unfiltered page is one scan with no
-        # join and no per-row list work: "heard from since B" is last_contact >= B.
-        builder.execute(
-            """CREATE TEMP TABLE events AS
-               SELECT ck, received_at, max(CASE WHEN valid THEN nps END) AS nps
-               FROM coded GROUP BY ck, received_at""")
-        builder.execute(
-            """CREATE TEMP TABLE stretches AS
-               SELECT ck, received_at, received_at AS last_contact,
-                      last_value(nps IGNORE NULLS) OVER w AS nps,
-                      last_value(CASE WHEN nps IS NOT NULL THEN received_at END IGNORE NULLS) OVER w AS nps_at,
-                      coalesce(lead(received_at) OVER (PARTITION BY ck ORDER BY received_at),
-                               'infinity'::TIMESTAMP) AS next_at
-               FROM events
-               WINDOW w AS (PARTITION BY ck ORDER BY received_at ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-               UNION ALL
-               SELECT p.ck, '-infinity'::TIMESTAMP, NULL, NULL, NULL,
-                      coalesce((SELECT min(e.received_at) FROM events e WHERE e.ck = p.ck), 'infinity'::TIMESTAMP)
-               FROM out.people p""")
-        # Days as integers (days since 1970-01-01; a missing joined or left date as the smallest or
-        # largest INTEGER) make every per-filter test an integer comparison: measured 3x cheaper
-        # than date arithmetic with NULL handling at a million customers. received_at < E for a
-        # midnight E is the same as its day < E's day, so nothing is lost by dropping the time.
-        # Sorted by to_day: a late 'as of' (the default view) skips most closed stretches.
-        builder.execute(
-            f"""CREATE TABLE out.timeline AS
-                SELECT s.ck, {_DAY.format("s.received_at")} AS from_day, {_DAY.format("s.next_at")} AS to_day,
-                       {_BAND_CODE}::UTINYINT AS band_code, {_DAY.format("s.nps_at")} AS nps_day,
-                       {_DAY.format("s.last_contact")} AS contact_day, p.joined_day, p.left_day,
-                       p.segment, p.region, p.revenue, p.revenue_cents
-                FROM stretches s JOIN out.people p USING (ck)
-                ORDER BY to_day, s.ck""")
+        _timeline(builder, "timeline", None)
+        # The same stretches per value of the dimensions users filter by most, for customers who
+        # ever gave feedback with that value: a one-value filter then costs a scan, like no filter
+        # (see queries.population_sql), where the general path groups millions of answers by customer.
+        for dim in STRETCH_DIMS:
+            _timeline(builder, f"timeline_{dim}", f"{dim}_code")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
         builder.execute(f"""CREATE TABLE out.unmatched AS SELECT customer_id, received_at, {DIMS}
                             FROM linked WHERE ck IS NULL""")
