@@ -309,35 +309,43 @@ def respondents_against_base(cur: duckdb.DuckDBPyConnection, filters: Filters) -
 def page_aggregates(cur: duckdb.DuckDBPyConnection) -> dict:
     """From ``cb_fine``: everyone, by band, by tenure, active customers by tenure x band, and
     Kaplan-Meier counts."""
-    frame = cur.execute(
+    result = cur.execute(
         f"""SELECT grouping(band_code) AS gb, grouping(tenure_code) AS gt, grouping(km_days) AS gk,
                    band_code, tenure_code, km_days, lost AS km_left, {_MEASURES}
             FROM cb_fine
             GROUP BY GROUPING SETS ((), (band_code), (tenure_code), (tenure_code, band_code),
                                     (band_code, km_days, lost))
-            ORDER BY band_code, tenure_code, km_days""").df()
-    measures = [c for c in frame.columns if c not in ("gb", "gt", "gk", "band_code", "tenure_code", "km_days",
-                                                      "km_left")]
-    only = {"all": (1, 1, 1), "band": (0, 1, 1), "tenure": (1, 0, 1), "tenure_band": (0, 0, 1), "km": (0, 1, 0)}
-    part = {k: frame[(frame["gb"] == b) & (frame["gt"] == t) & (frame["gk"] == g)] for k, (b, t, g) in only.items()}
-    out = {"all": part["all"].assign(group="all")[["group", *measures]].reset_index(drop=True)}
-    for key, labels, code in (("band", BANDS, "band_code"), ("tenure", TENURE_BANDS, "tenure_code")):
-        f = part[key]
-        out[key] = f.assign(group=[labels[int(c)] for c in f[code]])[["group", *measures]].reset_index(drop=True)
-    tb = part["tenure_band"]
-    tb = tb[tb["active"] > 0]
-    tenure_band = pd.DataFrame({
-        "tenure_band": [TENURE_BANDS[int(c)] for c in tb["tenure_code"]],
-        "band": [BANDS[int(c)] for c in tb["band_code"]],
-        "customers": tb["active"].astype(int).to_numpy(), "revenue": tb["revenue_active"].to_numpy()})
+            ORDER BY band_code, tenure_code, km_days""")
+    names = [d[0] for d in result.description]
+    measures = names[7:]
+    # Split in plain Python: a few thousand rows (mostly Kaplan-Meier days), where slicing one
+    # frame five ways in pandas cost more than the query.
+    parts: dict[tuple, list[tuple]] = {}
+    for row in result.fetchall():
+        parts.setdefault(row[:3], []).append(row)
+
+    def frame(key: tuple, label: str | None = None, labels: tuple[str, ...] = (), code: int = 0) -> pd.DataFrame:
+        rows = parts.get(key, [])
+        groups = [label] * len(rows) if label else [labels[int(r[code])] for r in rows]
+        out = pd.DataFrame([r[7:] for r in rows], columns=measures)
+        out.insert(0, "group", groups)
+        return out
+
+    out = {"all": frame((1, 1, 1), "all"), "band": frame((0, 1, 1), labels=BANDS, code=3),
+           "tenure": frame((1, 0, 1), labels=TENURE_BANDS, code=4)}
+    active, revenue_active = names.index("active"), names.index("revenue_active")
+    tb = [r for r in parts.get((0, 0, 1), []) if r[active] > 0]
+    tenure_band = pd.DataFrame({"tenure_band": [TENURE_BANDS[int(r[4])] for r in tb],
+                                "band": [BANDS[int(r[3])] for r in tb],
+                                "customers": [int(r[active]) for r in tb],
+                                "revenue": [float(r[revenue_active]) for r in tb]})
     tenure_band["tenure_customers"] = tenure_band.groupby("tenure_band")["customers"].transform("sum")
     tenure_band["share"] = tenure_band["customers"] / tenure_band["tenure_customers"]
-    km = part["km"][part["km"]["km_days"].notna()]
     out["tenure_band"] = tenure_band
-    out["survival"] = pd.DataFrame({"band": [BANDS[int(c)] for c in km["band_code"]],
-                                    "days": km["km_days"].astype(int).to_numpy(),
-                                    "left_": km["km_left"].astype(bool).to_numpy(),
-                                    "n": km["customers"].astype(int).to_numpy()})
+    customers = names.index("customers")
+    km = [r for r in parts.get((0, 1, 0), []) if r[5] is not None]
+    out["survival"] = pd.DataFrame({"band": [BANDS[int(r[3])] for r in km], "days": [int(r[5]) for r in km],
+                                    "left_": [bool(r[6]) for r in km], "n": [int(r[customers]) for r in km]})
     return out
 
 
