@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from vocsrc.errors import ConfigError
@@ -161,10 +162,22 @@ class CxLexicon:
 
     def adjustments(self, sentence: str, candidates: set[int] | None = None) -> list[Adjustment]:
         """Rules that fire in one sentence, with the valence each adds."""
-        out: list[Adjustment] = []
+        sentence = sentence.replace("\u2019", "'")
+        rules = self.rules
+        return [Adjustment(rules[i].key, sentence[start:end], value)
+                for i, start, end, value in self.fired(sentence, candidates)]
+
+    def fired(self, sentence: str, candidates: set[int] | None = None,
+              low: str | None = None) -> Iterator[tuple[int, int, int, float]]:
+        """(rule index, start, end, valence added) of each match in one sentence, in order:
+        rules by index, a rule's matches left to right. ``low``: ``sentence.lower()`` with
+        \u2019 read as ', when the caller has it (only used where lower_is_safe)."""
         rules = self.rules
         sentence = sentence.replace("\u2019", "'")
-        low = sentence.lower() if self.lower_regexes and lower_is_safe(sentence) else None
+        if low is None and self.lower_regexes and lower_is_safe(sentence):
+            low = sentence.lower()
+        elif not self.lower_regexes:
+            low = None
         # the first contrast word, looked for only once a rule matches (most candidates don't)
         contrast: Any = _UNSEARCHED
         for i in sorted(self.candidates(sentence) if candidates is None else candidates):
@@ -187,15 +200,15 @@ class CxLexicon:
                     else:
                         contrast = self.contrast_re.search(sentence)
                 weight = self.contrast_weight if contrast is not None and contrast.start() < start else 1.0
-                out.append(Adjustment(rule.key, sentence[start:m.end()], rule.valence * weight))
-        return out
+                yield i, start, m.end(), rule.valence * weight
 
-    def shift(self, sentence: str) -> float:
-        """Valence the rules add to one sentence on VADER's raw scale (0.0 when none fire)."""
-        found = self.candidates(sentence)
+    def shift(self, sentence: str, candidates: set[int] | None = None, low: str | None = None) -> float:
+        """Valence the rules add to one sentence on VADER's raw scale (0.0 when none fire);
+        ``candidates`` and ``low`` as for ``fired``, when the caller has them."""
+        found = self.candidates(sentence) if candidates is None else candidates
         if not found:
             return 0.0
-        total = sum(a.valence for a in self.adjustments(sentence, found))
+        total = sum(v for _, _, _, v in self.fired(sentence, found, low))
         return max(-self.max_shift, min(self.max_shift, total))
 
     def adjust(self, compound: float, sentence: str) -> float:

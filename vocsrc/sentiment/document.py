@@ -34,64 +34,34 @@ candidates evaluate.py still reports; figures are given on the held-out halves.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from vocsrc.sentiment.cx import ALPHA, CxLexicon, unnormalize, default_lexicon
+from vocsrc.sentiment.cx import CxLexicon, default_lexicon
+from vocsrc.sentiment.document_fast import score_long, score_short
 from vocsrc.sentiment.engine import raw_analyzer
 from vocsrc.sentiment.matching import lower_is_safe
-from vocsrc.sentiment.sentences import (  # noqa: F401  (clear_cache re-exported for bench/sentiment.py)
-    _TokenFacts,
-    _facts,
-    _sentence_bounds,
-    clear_cache,
-    split_sentences,
+from vocsrc.sentiment.prescreen import clear_cache, prescreen  # noqa: F401  (clear_cache: for bench/sentiment.py)
+from vocsrc.sentiment.sentences import _facts, split_sentences
+from vocsrc.sentiment.textscore import (  # noqa: F401  (re-exported: callers import them from here)
+    NEG_THRESHOLD,
+    NEG_WEIGHT,
+    POS_THRESHOLD,
+    SHORT_WORDS,
+    TextScore,
+    label,
+    pool as _pool,
 )
 
 # 2: a comment of up to SHORT_WORDS words is its own evidence (1: its extreme sentences)
 DOCUMENT_VERSION = 2
-POS_THRESHOLD = 0.05
-NEG_THRESHOLD = -0.05
-NEG_WEIGHT = 2.0
-# texts up to this many words keep VADER's whole-text reading (see document_compound)
-SHORT_WORDS = 30
 _PARALLEL_MIN = 2000  # below this many texts, starting worker processes costs more than it saves
 _CHUNK = 250
 # up to this many sentences one pre-check of the whole text first (most short texts
 # have no CX candidate); longer texts nearly always have one, so it would be wasted
 _WHOLE_CHECK_MAX = 4
-
-def label(compound: float) -> str:
-    """Three-way label with the VADER authors' thresholds."""
-    if compound >= POS_THRESHOLD:
-        return "positive"
-    if compound <= NEG_THRESHOLD:
-        return "negative"
-    return "neutral"
-
-
-class TextScore(NamedTuple):
-    """One text's scores (a NamedTuple: immutable, and built several times faster than a
-    frozen dataclass, which mattered at ~10 us per text)."""
-
-    vader_compound: float
-    vader_pos: float
-    vader_neu: float
-    vader_neg: float
-    cx_compound: float
-    label: str
-    cx_label: str
-    n_sentences: int
-    neg_sentence: str | None
-    pos_sentence: str | None
-
-
-# TextScore from a tuple of its fields in order, without the Python-level __new__ of a
-# NamedTuple (the fast paths below build one per text)
-_new_score = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -121,17 +91,6 @@ def combine(sentences: Sequence[SentenceScore], neg_weight: float = NEG_WEIGHT) 
     the whole text (X / sqrt(k) behaves like a z-statistic).
     """
     return _pool([s.cx for s in sentences], neg_weight)
-
-
-def _pool(cxs: Sequence[float], neg_weight: float = NEG_WEIGHT) -> float:
-    # combine() on the sentences' CX compounds alone
-    if not cxs:
-        return 0.0
-    x = 0.0
-    for c in cxs:
-        v = unnormalize(c)
-        x += v * neg_weight if v < 0 else v
-    return round(x / math.sqrt(x * x + ALPHA * len(cxs)), 4)
 
 
 _Parts = tuple[dict[str, float], float, list[str], list[float], list[float], list[int]]
@@ -164,14 +123,14 @@ def _analyse(text: str, lexicon: CxLexicon | None) -> _Parts:
         # each sentence's candidates from its tokens' facts: a sentence with no relevant
         # token (most of them) costs one set test
         for p in pieces:
-            if not facts.seen.issuperset(p):
+            if not facts.knows(p):
                 facts.learn(p)
         relevant = facts.relevant
         for s, p, raw in zip(parts, pieces, raws):
             if relevant.isdisjoint(p):
                 cxs.append(raw)
                 continue
-            shift = _shift(lex, s, facts.candidates(p))
+            shift = lex.shift(s, facts.candidates(p))
             total_shift += shift
             cxs.append(lex.shifted(raw, shift))
         return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
@@ -184,14 +143,6 @@ def _analyse(text: str, lexicon: CxLexicon | None) -> _Parts:
         total_shift += shift
         cxs.append(lex.shifted(raw, shift))
     return whole, lex.shifted(whole["compound"], total_shift), parts, raws, cxs, words
-
-
-def _shift(lex: CxLexicon, sentence: str, found: set[int]) -> float:
-    # lex.shift(sentence) given its candidates
-    if not found:
-        return 0.0
-    total = sum(a.valence for a in lex.adjustments(sentence, found))
-    return max(-lex.max_shift, min(lex.max_shift, total))
 
 
 def analyse(text: str, lexicon: CxLexicon | None = None) -> Analysis:
@@ -218,13 +169,13 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
     if type(text) is str and "\n" not in text:
         engine = raw_analyzer()
         lex = lexicon or default_lexicon()
-        facts = _facts(lex)
-        if facts.usable and lower_is_safe(text) and hasattr(engine, "scores_split"):
+        pre = prescreen(lex)
+        if pre.usable and lower_is_safe(text) and hasattr(engine, "scores_split"):
             toks = text.split()
             if len(toks) <= SHORT_WORDS:
-                return _score_short(text, toks, engine, lex, facts)
+                return score_short(text, toks, engine, lex, pre)
             if not engine.has_emoji(text) and " ".join(toks) == text.strip():
-                return _score_long(text, toks, engine, lex, facts)
+                return score_long(text, toks, engine, lex, pre.facts)
     # document_compound(analyse(text)) and the evidence sentences, without building
     # an Analysis: min/max return the first extreme, as list.index finds it
     whole, cx_whole, parts, _, cxs, words = _analyse(text, lexicon)
@@ -254,73 +205,6 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
     )
 
 
-def _score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
-    """score_document of a text of up to SHORT_WORDS words, without a line break, where
-    lower_is_safe: the same CX compound as _analyse gives, the whole text as evidence.
-
-    Only a text with a CX candidate (about 3 in 10 short comments) is split into
-    sentences, for the CX shifts; the sentence count comes from the token facts.
-    """
-    neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
-                               else engine.scores_split(text, toks))
-    if not toks:
-        return _new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
-    if not facts.seen.issuperset(toks):
-        facts.learn(toks)
-    # sentences: one, plus one after each boundary token but the last
-    n = 1 + sum(map(facts.boundary.__contains__, toks)) - (toks[-1] in facts.boundary)
-    cx = compound
-    found = facts.candidates(toks) if not facts.relevant.isdisjoint(toks) else None
-    if found:
-        if n == 1:
-            cx = lex.shifted(compound, _shift(lex, text, found))
-        else:
-            total = 0.0
-            for s in split_sentences(text):
-                st = s.split()
-                if not facts.relevant.isdisjoint(st):
-                    total += _shift(lex, s, facts.candidates(st))
-            cx = lex.shifted(compound, total)
-    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
-    if cx >= POS_THRESHOLD:
-        return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip()))
-    if cx <= NEG_THRESHOLD:
-        return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None))
-    return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None))
-
-
-def _score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
-    """score_document of a text of more than SHORT_WORDS words, single spaces between its
-    words, no line break, no emoji, lower_is_safe: as _analyse gives it, with the sentences
-    found from the token facts (a sentence is then the join of its tokens, exactly the slice
-    split_sentences returns) and the raw engine scoring text and sentences in one pass."""
-    if not facts.seen.issuperset(toks):
-        facts.learn(toks)
-    bounds = _sentence_bounds(toks, facts.boundary)
-    parts = [" ".join(toks[a:b]) for a, b in bounds]
-    (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
-    relevant = facts.relevant
-    total_shift = 0.0
-    cxs = raws
-    for k, (a, b) in enumerate(bounds):
-        piece = toks[a:b]
-        if relevant.isdisjoint(piece):
-            continue
-        shift = _shift(lex, parts[k], facts.candidates(piece))
-        if shift:
-            if cxs is raws:
-                cxs = list(raws)
-            total_shift += shift
-            cxs[k] = lex.shifted(raws[k], shift)
-    cx = _pool(cxs)
-    worst = min(cxs)
-    best = max(cxs)
-    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
-    return _new_score(TextScore, (compound, pos, neu, neg, cx, vl, label(cx), len(parts),
-                                  parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None,
-                                  parts[cxs.index(best)] if best >= POS_THRESHOLD else None))
-
-
 def _cores() -> int:
     # the cores this process may run on, which in a container can be fewer than the machine has
     try:
@@ -345,15 +229,26 @@ def score_many(
     lexicon from $VOC_CX_LEXICON like the parent, so both score alike.
     """
     items = [t if isinstance(t, str) else "" for t in texts]
+    return [s for part in map_chunks(items, _score_chunk, processes, progress) for s in part]
+
+
+def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[Any]:
+    """``chunk_fn(chunk)`` for each run of _CHUNK texts, in order; on every core for big batches.
+
+    ``chunk_fn`` must be a module-level function (spawned workers import it by name); it may
+    return anything picklable: the score command's returns its chunk's JSON lines, so the
+    workers format them and the parent only writes. ``progress(done, total)`` counts texts.
+    """
     total = len(items)
     procs = processes if processes is not None else _cores()
-    chunks = [items[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
-    results: list[TextScore] = []
+    bounds = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
+    results: list[Any] = []
     if procs <= 1 or total < _PARALLEL_MIN:
-        for chunk in chunks:
-            results.extend(_score_chunk(chunk))
+        for a, b in bounds:
+            results.append(chunk_fn(items[a:b]))
             if progress:
-                progress(len(results), total)
+                progress(b, total)
         return results
     # imported here: a one-off `score` (a pipe filter) need not pay for them at start-up
     import multiprocessing as mp
@@ -363,23 +258,19 @@ def score_many(
     # when the parent runs other threads (Streamlit does), so only fork when single-threaded
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
-        method = "fork"
         # load both lexicons here, once, for the workers to inherit (each loaded its own)
         raw_analyzer()
         default_lexicon().compile()
-    else:
-        method = "forkserver" if "forkserver" in methods else "spawn"
-    if method == "fork":
         # workers inherit the texts and take chunks from a shared counter (no Pool: its
         # helper threads cost the parent ~1 ms of CPU per chunk; see parallel.py)
         from vocsrc.sentiment.parallel import _score_forked
 
-        bounds = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
         return _score_forked(mp.get_context("fork"), items, bounds, min(procs, len(bounds)), progress,
-                             chunk_fn=_score_chunk)
+                             chunk_fn=chunk_fn)
+    method = "forkserver" if "forkserver" in methods else "spawn"
     with mp.get_context(method).Pool(procs) as pool:
-        for part in pool.imap(_score_chunk, chunks):
-            results.extend(part)
+        for (_, b), part in zip(bounds, pool.imap(chunk_fn, [items[a:b] for a, b in bounds])):
+            results.append(part)
             if progress:
-                progress(len(results), total)
+                progress(b, total)
     return results

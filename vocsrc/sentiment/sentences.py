@@ -95,6 +95,10 @@ def _is_abbreviation(piece: str) -> bool:
 _TOKEN_END = re.compile(r"""[.!?](["'\u201d)\]]*)\Z""")
 _ENDERS = frozenset(".!?\"'\u201d)]")  # a token ending in none of these ends no sentence
 _FACTS_MAX = 200_000  # distinct tokens remembered per process (as FastVader's token cache)
+# fields of _TokenFacts.codes
+END = 1
+RELEVANT = 64
+STEMMY = 64 * 64
 
 
 class _TokenFacts:
@@ -128,7 +132,10 @@ class _TokenFacts:
         self.reset()
 
     def reset(self) -> None:
-        self.seen: set[str] = set()
+        # token -> END + RELEVANT * (holds a key word or a stem) + STEMMY * (holds a stem): one
+        # dict lookup per token gives a short text's sentence count and pre-check (summed, each
+        # field counts up to 63 tokens); every token learnt is in it
+        self.codes: dict[str, int] = {}
         self.boundary: set[str] = set()
         # tokens holding a trigger-index key word or a stem: without one, no candidate
         self.relevant: set[str] = set()
@@ -139,22 +146,26 @@ class _TokenFacts:
         self.stemmy: set[str] = set()
         self.stems_of: dict[str, frozenset[int]] = {}
 
+    def knows(self, tokens: list[str]) -> bool:
+        """Have all these tokens been learnt?"""
+        return all(map(self.codes.__contains__, tokens))
+
     def learn(self, tokens: list[str]) -> None:
         """Work out the facts of the tokens not seen before."""
-        if len(self.seen) > _FACTS_MAX:
+        codes = self.codes
+        if len(codes) > _FACTS_MAX:
             self.reset()
-        seen = self.seen
-        vocab = self.vocab
-        new = set(filterfalse(seen.__contains__, tokens))
-        seen |= new
+            codes = self.codes
+        new = set(filterfalse(codes.__contains__, tokens))
         for t in new:
-            if t[-1] in _ENDERS:
-                m = _TOKEN_END.search(t)
-                if m is not None and (m.group(1) or not _is_abbreviation(t)):
-                    self.boundary.add(t)
+            end = _ends_sentence(t)
+            codes[t] = end
+            if end:
+                self.boundary.add(t)
         # most new tokens hold no word the index looks at and no stem: one test for them all
         # (joined with spaces, their words are the union of each token's words)
         low_all = " ".join(new).lower()
+        vocab = self.vocab
         if vocab.isdisjoint(_lower_tokens(low_all)):
             for st in self.stem_words:
                 if st in low_all:
@@ -169,12 +180,16 @@ class _TokenFacts:
                 self.words_of[t] = frozenset(words)
                 if not self.keys.isdisjoint(words):
                     self.relevant.add(t)
+                    codes[t] += RELEVANT
             if self.plan:
                 stems = self._stem_targets(low)
                 if stems:
                     self.stemmy.add(t)
                     self.stems_of[t] = frozenset(stems)
-                    self.relevant.add(t)
+                    if t not in self.relevant:
+                        self.relevant.add(t)
+                        codes[t] += RELEVANT
+                    codes[t] += STEMMY
 
     def _stem_targets(self, low: str) -> list[int]:
         # TriggerIndex.lookup_lower_tokens' stem loop on one lower-cased token: a word start
@@ -200,6 +215,15 @@ class _TokenFacts:
             for t in self.stemmy.intersection(tokens):
                 found |= self.stems_of[t]
         return found
+
+
+def _ends_sentence(token: str) -> int:
+    """1 if split_sentences ends a sentence after ``token`` when a space follows, else 0."""
+    if token[-1] in _ENDERS:
+        m = _TOKEN_END.search(token)
+        if m is not None and (m.group(1) or not _is_abbreviation(token)):
+            return 1
+    return 0
 
 
 _FACTS: dict[int, _TokenFacts] = {}

@@ -1,0 +1,96 @@
+"""score_document's fast paths: the same TextScore as document._analyse gives, with less work.
+
+Both take a text without a line break where ``lower_is_safe`` holds, already split into
+whitespace tokens, and a lexicon whose pre-check needs no always-run rule
+(``Prescreen.usable``); document.score_document sends every other text down the general
+path. tests/unit/test_document.py compares every field with a plain reference computation
+on the real external data.
+
+* ``score_short`` (up to SHORT_WORDS words): the raw score from the engine's pass over the
+  tokens; the sentence count from per-token boundary facts; the CX shift only for a text
+  holding a trigger word (``Prescreen.maybe``, one set test) whose candidate rules match
+  somewhere in the whole text (``Prescreen.none_fire``). Only then, and only for a text of
+  several sentences, is the text split into sentences.
+* ``score_long`` (single spaces between words, no emoji): sentences from the token facts,
+  text and sentences scored in one engine pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vocsrc.sentiment.cx import CxLexicon
+from vocsrc.sentiment.prescreen import Prescreen
+from vocsrc.sentiment.sentences import END, RELEVANT, _sentence_bounds, _TokenFacts, split_sentences
+from vocsrc.sentiment.textscore import NEG_THRESHOLD, POS_THRESHOLD, TextScore, label, new_score, pool
+
+
+def score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, pre: Prescreen) -> TextScore:
+    """score_document of a text of up to SHORT_WORDS words: the whole text is its own evidence."""
+    neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
+                               else engine.scores_split(text, toks))
+    if not toks:
+        return new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
+    facts = pre.facts
+    codes = facts.codes
+    try:
+        s = sum(map(codes.get, toks))
+    except TypeError:  # None: a token not learnt yet
+        facts.learn(toks)
+        codes = facts.codes
+        s = sum(map(codes.__getitem__, toks))
+    # sentences: one, plus one after each boundary token but the last
+    n = 1 + (s & 63) - (codes[toks[-1]] & END)
+    cx = compound
+    if s >= RELEVANT:
+        found = facts.candidates(toks)
+        if found:
+            if n == 1:
+                cx = lex.shifted(compound, lex.shift(text, found))
+            else:
+                low = text.lower()
+                if "\u2019" in low:
+                    low = low.replace("\u2019", "'")  # as the rules read each sentence
+                if not pre.none_fire(low, found):
+                    total = 0.0
+                    for s in split_sentences(text):
+                        total += lex.shift(s)
+                    cx = lex.shifted(compound, total)
+    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
+    if cx >= POS_THRESHOLD:
+        return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip()))
+    if cx <= NEG_THRESHOLD:
+        return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None))
+    return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None))
+
+
+def score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
+    """score_document of a text of more than SHORT_WORDS words, single spaces between its
+    words, no line break, no emoji, lower_is_safe: as _analyse gives it, with the sentences
+    found from the token facts (a sentence is then the join of its tokens, exactly the slice
+    split_sentences returns) and the raw engine scoring text and sentences in one pass."""
+    if not facts.knows(toks):
+        facts.learn(toks)
+    bounds = _sentence_bounds(toks, facts.boundary)
+    parts = [" ".join(toks[a:b]) for a, b in bounds]
+    (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
+    relevant = facts.relevant
+    total_shift = 0.0
+    cxs = raws
+    for k, (a, b) in enumerate(bounds):
+        piece = toks[a:b]
+        if relevant.isdisjoint(piece):
+            continue
+        shift = lex.shift(parts[k], facts.candidates(piece))
+        if shift:
+            if cxs is raws:
+                cxs = list(raws)
+            total_shift += shift
+            cxs[k] = lex.shifted(raws[k], shift)
+    cx = pool(cxs)
+    worst = min(cxs)
+    best = max(cxs)
+    vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
+    return new_score(TextScore, (compound, pos, neu, neg, cx, vl, label(cx), len(parts),
+                                  parts[cxs.index(worst)] if worst <= NEG_THRESHOLD else None,
+                                  parts[cxs.index(best)] if best >= POS_THRESHOLD else None))
