@@ -60,18 +60,34 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.text is None:
         print("error: give a text, '-' for stdin, or --check FILE", file=sys.stderr)
         return 2
-    from vocsrc.sentiment.document import score_many
+    from vocsrc.sentiment.document import map_chunks
 
     write = sys.stdout.write
-    # Read stdin in blocks: each block is scored on every core, and output keeps input order.
+    # Read stdin in blocks: each block is scored on every core, and output keeps input order;
+    # the workers also format their lines, so the parent only reads and writes.
     for block in _blocks(sys.stdin) if args.text == "-" else [[args.text]]:
-        scores = score_many(block)
-        if args.json:
-            write("".join(map(_json_line, block, scores)))
-            continue
-        for text, s in zip(block, scores):
-            write(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
+        write("".join(map_chunks(block, _json_chunk if args.json else _plain_chunk)))
     return 0
+
+
+def _json_chunk(texts: list[str]) -> str:
+    from vocsrc.sentiment.cx import default_lexicon
+    from vocsrc.sentiment.document import score_document
+
+    lex = default_lexicon()
+    return "".join([_json_line(t, score_document(t, lex)) for t in texts])
+
+
+def _plain_chunk(texts: list[str]) -> str:
+    from vocsrc.sentiment.cx import default_lexicon
+    from vocsrc.sentiment.document import score_document
+
+    lex = default_lexicon()
+    out = []
+    for text in texts:
+        s = score_document(text, lex)
+        out.append(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
+    return "".join(out)
 
 
 def _json_line(text: str, s) -> str:

@@ -14,6 +14,7 @@ is single-threaded; otherwise a forkserver (POSIX) or spawn process pool is used
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import threading
@@ -135,9 +136,12 @@ def _score_forked(
     chunk_fn: Callable[[list[str]], list[Any]] | None = None,
 ) -> list[Any]:
     """Forked workers take chunk numbers from a shared counter and send back
-    ``chunk_fn(chunk)`` (default: FastVader score tuples); results in input order.
-    ``chunk_fn`` is inherited, not pickled, so it may be any callable."""
+    ``chunk_fn(chunk)``; the list of those, in input order (without ``chunk_fn``: FastVader
+    score tuples, one list). ``chunk_fn`` is inherited, not pickled, so it may be any callable."""
     get_engine()  # build before forking so every child inherits it
+    # objects alive now are left out of the children's garbage collections: walking them
+    # would write to (and so copy) every inherited page holding one
+    gc.freeze()
     counter = ctx.Value("l", 0)
     conns, workers = [], []
     finished = False
@@ -167,16 +171,19 @@ def _score_forked(
                 else:
                     k, part = msg
                     parts[k] = part
-                    done += len(part)
+                    done += bounds[k][1] - bounds[k][0]
                     if progress is not None:
                         progress(done, total)
+        finished = True
+        if chunk_fn is not None:
+            return parts  # one result per chunk, as chunk_fn gave it
         results: list[Any] = []
         for part in parts:
             assert part is not None
             results.extend(part)
-        finished = True
         return results
     finally:
+        gc.unfreeze()
         for proc in workers:
             if finished:
                 proc.join(timeout=5)  # each has said goodbye; let it exit cleanly
