@@ -53,7 +53,7 @@ def _bar(desc: str, enabled: bool = True):
     return bar, update
 
 
-def _refresh_rollups(db: str | None, force: bool = True) -> None:
+def _refresh_rollups(db: str | None, force: bool = True, quiet: bool = False) -> None:
     """Rebuild the dashboard's rollups after the store changed (writers only); without
     ``force`` only when they no longer match the store."""
     from vocsrc import rollup
@@ -63,10 +63,21 @@ def _refresh_rollups(db: str | None, force: bool = True) -> None:
         if force or not rollup.current(con) or rollup.outdated(con):
             rollup.refresh(con)
         # The Customer base page's summary is built here, where the user waits for an import
-        # anyway, rather than on the first view afterwards (tens of seconds at a million customers).
+        # anyway, rather than on the first view afterwards (about a minute at a million customers).
         from vocsrc.customer_base.summary import prepare
 
-        prepare(con)
+        shown: list = []  # the bar, made on the first step: most stores have nothing to build
+
+        def update(fraction: float, message: str) -> None:
+            if not shown:
+                shown.extend(_bar("customer base summary"))
+            shown[1](fraction, message)
+
+        try:
+            prepare(con, progress=None if quiet else update)
+        finally:
+            if shown:
+                shown[0].close()
 
 
 def _print_json(value: object) -> None:
@@ -88,7 +99,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar.close()
     scoring = score_new_texts(args.db, progress=None if args.json else _bar("scoring texts")[1])
     if result.accepted or scoring.scored:
-        _refresh_rollups(args.db)
+        _refresh_rollups(args.db, quiet=args.json)
     out = {**result.to_dict(), "scored_texts": scoring.scored}
     if args.json:
         _print_json(out)

@@ -238,37 +238,33 @@ def test_demo_precomputed_path_equals_the_group_by_path(demo):
             assert _rounded(customers_json(demo, filters, by)) == _rounded(customers_json(demo, every_kind, by))
 
 
-def test_demo_one_value_timelines_equal_the_group_by_path(demo, monkeypatch):
-    # One function or channel reads that value's timeline (everyone unheard, then the customers
+@pytest.mark.parametrize("dim", ["kind", "source", "function", "channel", "product", "region"])
+def test_demo_one_value_timelines_equal_the_group_by_path(demo, monkeypatch, dim):
+    # One value of a dimension reads that value's timeline (everyone unheard, then the customers
     # it touched put back); the general path groups the answers by customer. Every value, three
-    # windows, every grouping and the page's survival and tenure-by-band figures must agree.
+    # windows, the groupings and the page's survival and tenure-by-band figures must agree.
     from vocsrc.customer_base import queries
 
-    values = {dim: [r[0] for r in demo.execute(
+    names = [r[0] for r in demo.execute(
         f"SELECT DISTINCT {dim} FROM feedback WHERE {dim} IS NOT NULL AND customer_id IS NOT NULL").fetchall()]
-        for dim in ("function", "channel")}
     windows = (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15)),
                Filters(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30)))
-    general = queries._one_value_sql
-    checked = 0
-    for dim, names in values.items():
-        assert len(names) >= 4
-        for name in names:
-            for base in windows:
-                filters = base.with_(**{dim: (name,)})
-                monkeypatch.setattr(queries, "_one_value_sql", general)
-                fast = ([customers_json(demo, filters, by) for by in ("band", "tenure", "segment", "region")],
-                        customer_base(demo, filters))
-                monkeypatch.setattr(queries, "_one_value_sql", lambda *args: None)
-                slow = ([customers_json(demo, filters, by) for by in ("band", "tenure", "segment", "region")],
-                        customer_base(demo, filters))
-                assert [_rounded(rows) for rows in fast[0]] == [_rounded(rows) for rows in slow[0]]
-                assert fast[1].survival == slow[1].survival
-                pd.testing.assert_frame_equal(fast[1].tenure_bands, slow[1].tenure_bands)
-                assert fast[1].totals == pytest.approx(slow[1].totals)
-                checked += 1
-    assert checked == 3 * sum(len(v) for v in values.values())
-    assert general(*_population_args(demo, Filters(function=(values["function"][0],)))) is not None
+    one_value = queries._one_value_sql
+    assert len(names) >= 3
+    for name in names:
+        for base in windows:
+            filters = base.with_(**{dim: (name,)})
+            assert one_value(*_population_args(demo, filters)) is not None
+            got = {}
+            for path, chosen in (("timeline", one_value), ("group-by", lambda *args: None)):
+                monkeypatch.setattr(queries, "_one_value_sql", chosen)
+                got[path] = ([_rounded(customers_json(demo, filters, by)) for by in ("band", "tenure", "region")],
+                             customer_base(demo, filters))
+            fast, slow = got["timeline"], got["group-by"]
+            assert fast[0] == slow[0]
+            assert fast[1].survival == slow[1].survival
+            pd.testing.assert_frame_equal(fast[1].tenure_bands, slow[1].tenure_bands)
+            assert fast[1].totals == pytest.approx(slow[1].totals)
 
 
 def _population_args(con, filters):
@@ -423,3 +419,19 @@ def test_demo_page_call_gives_the_figures_and_list_heads_of_the_separate_calls(d
     for name, head in heads(demo, filters, days=180, limit=30).items():
         assert shown[name].total == head.total > 0
         pd.testing.assert_frame_equal(shown[name].rows, head.rows)
+
+
+def test_summary_build_reports_each_step_in_order(demo, tmp_path):
+    from vocsrc.customer_base import summary
+
+    heard: list[tuple[float, str]] = []
+    summary._build(demo, tmp_path / "summary.duckdb", lambda f, m: heard.append((f, m)))
+    fractions = [f for f, _ in heard]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1.0
+    assert len(heard) == 7 + len(summary.STRETCH_DIMS)
+    assert any(m.endswith("timeline by function") for _, m in heard)
+    cur = duckdb.connect()
+    cur.execute(f"ATTACH '{tmp_path / 'summary.duckdb'}' AS s (READ_ONLY)")
+    tables = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 's'").fetchall()}
+    cur.close()
+    assert {f"timeline_{d}" for d in summary.STRETCH_DIMS} <= tables

@@ -89,22 +89,25 @@ def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str =
     return win
 
 
-def _columns(win: Window, by: str, band: str, nps_day: str, contact_day: str) -> tuple[str, list]:
+def _columns(win: Window, by: str, band: str, nps_day: str, contact_day: str,
+             per_customer: bool = True) -> tuple[str, list]:
     """Per customer, from integer days (see summary.py), the population query's columns: S = start,
     A = as_of; ``band``, ``nps_day`` and ``contact_day`` are the SQL for the customer's band code,
-    latest NPS answer's day and latest contact's day."""
+    latest NPS answer's day and latest contact's day. Without ``per_customer``, only what
+    ``cb_fine`` counts (no revenue in pounds or tenure in years, which only medians need)."""
     start, as_of = day_number(win.start), day_number(win.as_of)
     keep = {"segment": "p.segment,", "region": "p.region,"}.get(by, "")
     # tenure_years < Y exactly when joined_day > A - ceil(365.25 Y), since days are whole.
     tenure_limits = [as_of - math.ceil(365.25 * y) for y in (1, 3, 5, LONG_STANDING_YEARS)]
-    sql = f"""{keep} p.revenue, p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
+    medians = f"""p.revenue, CASE WHEN p.joined_day > {NO_DAY_BEFORE} THEN (? - p.joined_day) / 365.25 END
+                  AS tenure_years,""" if per_customer else ""
+    sql = f"""{keep} {medians} p.revenue_cents, p.left_day > ? AS active, p.left_day BETWEEN ? AND ? AS lost,
               p.joined_day >= ? AS joined, {band} AS band_code, coalesce({contact_day} >= ?, false) AS heard,
               CASE WHEN p.joined_day = {NO_DAY_BEFORE} THEN 5 WHEN p.joined_day > ? THEN 0
                    WHEN p.joined_day > ? THEN 1 WHEN p.joined_day > ? THEN 2 WHEN p.joined_day > ? THEN 3
                    ELSE 4 END::UTINYINT AS tenure_code,
-              CASE WHEN p.joined_day > {NO_DAY_BEFORE} THEN (? - p.joined_day) / 365.25 END AS tenure_years,
               CASE WHEN {band} < 3 AND {nps_day} >= ? THEN least(p.left_day, ?) - {nps_day} END AS km_days"""
-    return sql, [as_of, start, as_of, start, start, *tenure_limits, as_of, start, as_of]
+    return sql, [*([as_of] if per_customer else []), as_of, start, as_of, start, start, *tenure_limits, start, as_of]
 
 
 def _in_population(win: Window, filters: Filters) -> tuple[str, list]:
@@ -171,7 +174,8 @@ def _one_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window
     contact. Both are scans with no join, where the general path groups every matching answer by
     customer and joins the result to the population."""
     chosen = [(dim, getattr(filters, dim)) for dim in DIMENSIONS if getattr(filters, dim)]
-    if len(chosen) != 1 or chosen[0][0] not in STRETCH_DIMS or len(chosen[0][1]) != 1:
+    # Grouping by segment needs the segment, which the per-value timelines leave out to stay small.
+    if len(chosen) != 1 or chosen[0][0] not in STRETCH_DIMS or len(chosen[0][1]) != 1 or by == "segment":
         return None
     dim, (value,) = chosen[0]
     codes = cur.execute(f"SELECT code FROM {ALIAS}.dims WHERE dim = ? AND value = ?", [dim, value]).fetchall()
@@ -179,10 +183,10 @@ def _one_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window
         return None  # the general path knows a value the data never holds matches nothing
     as_of = day_number(win.as_of)
     in_population, population_params = _in_population(win, filters)
-    unheard, unheard_params = _columns(win, by, "3::UTINYINT", "NULL::INTEGER", "NULL::INTEGER")
+    unheard, unheard_params = _columns(win, by, "3::UTINYINT", "NULL::INTEGER", "NULL::INTEGER", False)
     heard, heard_params = _columns(win, by, "CASE WHEN s.sign = 1 THEN p.band_code ELSE 3 END::UTINYINT",
                                    "CASE WHEN s.sign = 1 THEN p.nps_day END",
-                                   "CASE WHEN s.sign = 1 THEN p.contact_day END")
+                                   "CASE WHEN s.sign = 1 THEN p.contact_day END", False)
     sql = f"""SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
                      sum(sign)::BIGINT AS n, sum(sign * revenue_cents) AS revenue
               FROM (SELECT {unheard}, 1 AS sign FROM {ALIAS}.people p WHERE {in_population}

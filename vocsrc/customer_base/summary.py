@@ -21,6 +21,7 @@ import os
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -28,9 +29,9 @@ import duckdb
 ALIAS = "voc_customer_base"
 DIMS = "kind, source, function, channel, product, region"  # the filterable columns (filters.DIMENSIONS)
 _DIM_NAMES = tuple(DIMS.split(", "))
-# Dimensions with a timeline per value (out.timeline_<dim>), a sidebar choice of one of their
-# values being the commonest filter change: the briefing is per function, and channel is next.
-STRETCH_DIMS = ("function", "channel")
+# Dimensions with a timeline per value (out.timeline_<dim>): one value chosen in the sidebar is
+# the commonest filter change (the briefing is per function).
+STRETCH_DIMS = _DIM_NAMES
 _CODES = ", ".join(f"{d}_code" for d in _DIM_NAMES)
 _BUILD_LOCK = threading.Lock()
 _SHARED: dict[str, duckdb.DuckDBPyConnection] = {}  # summary file -> open connection, oldest first
@@ -90,7 +91,8 @@ def _cache_dir(store: str | None) -> Path:
     return folder
 
 
-def summary_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def summary_cursor(con: duckdb.DuckDBPyConnection,
+                   progress: Callable[[float, str], None] | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor of its own (temp tables included) on the summary of the store's current contents.
 
     The summary is opened once per process and kept open: a page opens the store for each
@@ -103,7 +105,7 @@ def summary_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         shared = _SHARED.get(str(path))
         if shared is None:
             if not path.exists():
-                _build(con, path)
+                _build(con, path, progress)
             shared = duckdb.connect()
             shared.execute("SET enable_progress_bar = false")  # it would write to stdout
             shared.execute(f"ATTACH '{_quoted(path)}' AS {ALIAS} (READ_ONLY)")
@@ -114,12 +116,13 @@ def summary_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         return shared.cursor()
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> bool:
+def prepare(con: duckdb.DuckDBPyConnection, progress: Callable[[float, str], None] | None = None) -> bool:
     """Build the summary of the store's current contents now, if the store has a customer file
-    (True when it has one)."""
+    (True when it has one). ``progress(fraction, message)`` hears of each step of a build (about a
+    minute at a million customers and ten million feedback rows)."""
     if not con.execute("SELECT count(*) FROM customer_versions").fetchall()[0][0]:
         return False
-    summary_cursor(con).close()
+    summary_cursor(con, progress).close()
     return True
 
 
@@ -161,19 +164,28 @@ def _timeline(builder: duckdb.DuckDBPyConnection, table: str, code: str | None) 
     # than date arithmetic with NULL handling at a million customers. received_at < E for a
     # midnight E is the same as its day < E's day, so nothing is lost by dropping the time.
     # Sorted by to_day: a late 'as of' (the default view) skips most closed stretches.
+    # Per value, only what the page's counts need (no segment or revenue in pounds): six of these
+    # at ten million rows each add up.
     builder.execute(
         f"""CREATE TABLE out.{table} AS
             SELECT {'' if code is None else 's.code, '}s.ck, {_DAY.format("s.received_at")} AS from_day,
                    {_DAY.format("s.next_at")} AS to_day, {_BAND_CODE}::UTINYINT AS band_code,
                    {_DAY.format("s.nps_at")} AS nps_day, {_DAY.format("s.last_contact")} AS contact_day,
-                   p.joined_day, p.left_day, p.segment, p.region, p.revenue, p.revenue_cents
+                   p.joined_day, p.left_day, {'p.segment, p.revenue, ' if code is None else ''}p.region, p.revenue_cents
             FROM stretches s JOIN out.people p USING (ck)
             ORDER BY {'' if code is None else 's.code, '}to_day, s.ck""")
     builder.execute("DROP TABLE stretches")
     builder.execute("DROP TABLE events")
 
 
-def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _build(con: duckdb.DuckDBPyConnection, path: Path, progress: Callable[[float, str], None] | None = None) -> None:
+    steps = ["customers", "feedback", "answers and contacts", "timeline",
+             *(f"timeline by {dim}" for dim in STRETCH_DIMS), "what long-standing customers said", "samples"]
+
+    def step(name: str) -> None:
+        if progress:
+            progress(steps.index(name) / len(steps), f"customer base summary: {name}")
+
     # Rows are streamed out of the store's own connection (which may be read-only or
     # the only writer) into a private in-memory DuckDB that writes the new file.
     tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex[:8]}.tmp")
@@ -183,6 +195,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     builder.execute("SET enable_progress_bar = false")  # it would write to stdout
     try:
         builder.execute(f"ATTACH '{_quoted(tmp)}' AS out")
+        step("customers")
         people = con.sql(
             """SELECT customer_id, joined_at, left_at, status, segment, region, revenue_12m, products_held
                FROM customers WHERE customer_id IS NOT NULL""").to_arrow_reader()
@@ -197,6 +210,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                       round(coalesce(revenue_12m, 0) * 100)::BIGINT AS revenue_cents
                FROM people_in ORDER BY ck""")
         builder.unregister("people_in")
+        step("feedback")
         feedback = con.sql(
             f"""SELECT f.customer_id, f.received_at, f.nps, f.kind, f.source, f.function, f.channel,
                        f.product, f.region, {_BAD_SQL} AS bad
@@ -230,12 +244,15 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f"""CREATE TABLE out.nps AS
                 SELECT ck, day, epoch_us(received_at) * 16 + nps AS packed, {_CODES}
                 FROM coded WHERE valid ORDER BY day, ck""")
+        step("answers and contacts")
         builder.execute(f"CREATE TABLE out.contacts AS SELECT ck, day, bad, {_CODES} FROM coded ORDER BY day, ck")
+        step("timeline")
         _timeline(builder, "timeline", None)
         # The same stretches per value of the dimensions users filter by most, for customers who
         # ever gave feedback with that value: a one-value filter then costs a scan, like no filter
         # (see queries.population_sql), where the general path groups millions of answers by customer.
         for dim in STRETCH_DIMS:
+            step(f"timeline by {dim}")
             _timeline(builder, f"timeline_{dim}", f"{dim}_code")
         # Feedback whose id is not in the customer file: kept to be counted, never dropped.
         builder.execute(f"""CREATE TABLE out.unmatched AS SELECT customer_id, received_at, {DIMS}
@@ -253,6 +270,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         # What the contact and thank lists show, for customers who can be long-standing at any 'as of'
         # up to the last feedback: their bad experiences and NPS answers, with what they wrote,
         # sorted by date so a list's recent window reads a few row groups and never the store.
+        step("what long-standing customers said")
         joined_by = None if last is None else last - dt.timedelta(days=math.ceil(365.25 * LONG_STANDING_YEARS))
         remarks = con.sql(
             f"""SELECT f.customer_id, f.received_at, {WHAT_SQL} AS what, f.nps, f.text, f.kind, f.source,
@@ -270,6 +288,7 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                         [joined_by])
         # Every k-th customer, for figures that need each customer's value (medians): reading
         # the whole population a second time cost as much as all the other figures together.
+        step("samples")
         every = max(1, builder.execute("SELECT count(*) FROM out.people").fetchall()[0][0] // SAMPLE_CUSTOMERS)
         for table in ("people", "nps", "contacts", "timeline"):
             builder.execute(f"CREATE TABLE out.{table}_sample AS SELECT * FROM out.{table} WHERE ck % ? = 0", [every])
@@ -280,6 +299,8 @@ def _build(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     finally:
         builder.close()
     os.replace(tmp, path)
+    if progress:
+        progress(1.0, "customer base summary built")
     for old in path.parent.glob("customer_base-*.duckdb"):
         if old != path:
             try:
