@@ -22,10 +22,11 @@ so ``python -m vocsrc rescore`` redoes texts scored under an older one.
 
 Speed: each distinct whitespace token's facts (does it end a sentence, does it hold a
 word the CX pre-check looks at) are worked out once per process (``sentences._TokenFacts``). A
-short comment is split into sentences only when a CX rule may apply; a narrative with
-single spaces and no line break is split in token space and scored, text and sentences,
-in one engine pass (``FastVader.split_scores``). Other texts take the general path
-(``_analyse``); both give the same scores (tests/unit/test_document.py).
+short comment is split into sentences only when a candidate CX rule matches somewhere in
+the whole text (prescreen.py); a narrative with single spaces and no line break is split in
+token space and scored, text and sentences, in one engine pass (``FastVader.split_scores``).
+These fast paths live in document_fast.py; other texts take the general path (``_analyse``);
+both give the same scores (tests/unit/test_document.py, tests/unit/test_prescreen.py).
 
 The pooled form, NEG_WEIGHT and SHORT_WORDS were chosen on the tuning split
 (seeded halves of the review sets, CFPB 2015, airline tuning half) among the
