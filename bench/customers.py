@@ -75,9 +75,9 @@ def build_store(folder: Path) -> Path:
     return db
 
 
-def random_filters(rng: random.Random, lo: dt.date, hi: dt.date, functions: list[str],
-                   channels: list[str]) -> Filters:
-    """A filter change as a user makes one: a date range, sometimes one function or channel."""
+def random_filters(rng: random.Random, lo: dt.date, hi: dt.date, values: dict[str, list[str]]) -> Filters:
+    """A filter change as a user makes one: a date range, often one value of a sidebar dimension
+    (function most often: the briefing is per function), now and then two functions."""
     months = (hi.year - lo.year) * 12 + hi.month - lo.month
     a, b = sorted(rng.sample(range(months + 1), 2))
     start = dt.date(lo.year + (lo.month - 1 + a) // 12, (lo.month - 1 + a) % 12 + 1, 1)
@@ -85,9 +85,14 @@ def random_filters(rng: random.Random, lo: dt.date, hi: dt.date, functions: list
     f = Filters(date_from=start, date_to=min(end_month, hi))
     pick = rng.random()
     if pick < 0.25:
-        f = f.with_(function=(rng.choice(functions),))
-    elif pick < 0.4:
-        f = f.with_(channel=(rng.choice(channels),))
+        f = f.with_(function=(rng.choice(values["function"]),))
+    elif pick < 0.35:
+        f = f.with_(channel=(rng.choice(values["channel"]),))
+    elif pick < 0.55:
+        dim = rng.choice(["kind", "source", "product", "region"])
+        f = f.with_(**{dim: (rng.choice(values[dim]),)})
+    elif pick < 0.6:  # several values: the general path (see queries.population_sql)
+        f = f.with_(function=tuple(rng.sample(values["function"], 2)))
     return f
 
 
@@ -174,10 +179,10 @@ def main() -> int:
         db = Path(args.store) if args.store else build_store(folder)
         with open_store(db, read_only=True) as con:
             lo, hi = con.execute("SELECT min(received_at)::DATE, max(received_at)::DATE FROM feedback").fetchone()
-            functions = [r[0] for r in con.execute("SELECT DISTINCT function FROM feedback WHERE function IS NOT NULL")
-                         .fetchall()]
-            channels = [r[0] for r in con.execute("SELECT DISTINCT channel FROM feedback WHERE channel IS NOT NULL")
-                        .fetchall()]
+            # Sorted, so a seed picks the same filters on every run.
+            values = {dim: [r[0] for r in con.execute(
+                f"SELECT DISTINCT {dim} FROM feedback WHERE {dim} IS NOT NULL ORDER BY 1").fetchall()]
+                for dim in ("kind", "source", "function", "channel", "product", "region")}
             n_cust, n_fb = con.execute("SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM feedback)"
                                        ).fetchone()
             t = time.perf_counter()
@@ -185,19 +190,21 @@ def main() -> int:
             print(f"summary for this store version built in {time.perf_counter() - t:.1f} s (once per import)")
         print(f"store: {n_cust:,} customers, {n_fb:,} feedback rows; {args.runs} random filter changes")
         rng = random.Random(args.seed)
-        filters = [random_filters(rng, lo, hi, functions, channels) for _ in range(args.runs)]
+        filters = [random_filters(rng, lo, hi, values) for _ in range(args.runs)]
         load_before = os.getloadavg()[0]
         runs = [time_page(db, f) for f in filters]
         print(f"DuckDB (what the page runs; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
               f"{os.cpu_count()} cores):")
         for key in ("page", "page, CPU", "figures alone", "lists shown alone", "whole contact list (on click)"):
             print("  " + summarise(key, [r[key] for r in runs]))
-        dated = [r["page"] for r, f in zip(runs, filters) if not (f.function or f.channel)]
-        picked = [r["page"] for r, f in zip(runs, filters) if f.function or f.channel]
-        if dated:
-            print("  " + summarise(f"page, dates only ({len(dated)})", dated))
-        if picked:
-            print("  " + summarise(f"page, + function/channel ({len(picked)})", picked))
+        kinds = {"dates only": [], "+ one value": [], "+ several values": []}
+        for r, f in zip(runs, filters):
+            chosen = [v for v in (f.kind, f.source, f.function, f.channel, f.product, f.region) if v]
+            kinds["dates only" if not chosen else "+ one value" if len(chosen[0]) == 1 else "+ several values"
+                  ].append(r["page"])
+        for label, values in kinds.items():
+            if values:
+                print("  " + summarise(f"page, {label} ({len(values)})", values))
         t = time.perf_counter()
         people, feedback = pandas_tables(db)
         load = time.perf_counter() - t
