@@ -239,25 +239,26 @@ def test_demo_precomputed_path_equals_the_group_by_path(demo):
 
 
 @pytest.mark.parametrize("dim", ["kind", "source", "function", "channel", "product", "region"])
-def test_demo_one_value_timelines_equal_the_group_by_path(demo, monkeypatch, dim):
-    # One value of a dimension reads that value's timeline (everyone unheard, then the customers
-    # it touched put back); the general path groups the answers by customer. Every value, three
-    # windows, the groupings and the page's survival and tenure-by-band figures must agree.
+def test_demo_per_value_timelines_equal_the_group_by_path(demo, monkeypatch, dim):
+    # Values of a dimension read their timelines (everyone unheard, then the customers they
+    # touched put back); the general path groups the answers by customer. Every value alone, two
+    # and all of them, three windows, the groupings and the page's survival and tenure-by-band
+    # figures must agree.
     from vocsrc.customer_base import queries
 
     names = [r[0] for r in demo.execute(
         f"SELECT DISTINCT {dim} FROM feedback WHERE {dim} IS NOT NULL AND customer_id IS NOT NULL").fetchall()]
     windows = (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15)),
                Filters(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30)))
-    one_value = queries._one_value_sql
+    by_value = queries._by_value_sql
     assert len(names) >= 3
-    for name in names:
+    for chosen in [(name,) for name in names] + [tuple(names[:2]), tuple(names)]:
         for base in windows:
-            filters = base.with_(**{dim: (name,)})
-            assert one_value(*_population_args(demo, filters)) is not None
+            filters = base.with_(**{dim: chosen})
+            assert by_value(*_population_args(demo, filters)) is not None
             got = {}
-            for path, chosen in (("timeline", one_value), ("group-by", lambda *args: None)):
-                monkeypatch.setattr(queries, "_one_value_sql", chosen)
+            for path, pick in (("timeline", by_value), ("group-by", lambda *args: None)):
+                monkeypatch.setattr(queries, "_by_value_sql", pick)
                 got[path] = ([_rounded(customers_json(demo, filters, by)) for by in ("band", "tenure", "region")],
                              customer_base(demo, filters))
             fast, slow = got["timeline"], got["group-by"]

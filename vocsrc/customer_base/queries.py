@@ -78,7 +78,7 @@ def build_population(cur: duckdb.DuckDBPyConnection, filters: Filters, by: str =
     win = window(cur, filters)
     if win is None:
         return None
-    found = _one_value_sql(cur, filters, win, by)
+    found = _by_value_sql(cur, filters, win, by)
     if found is None:
         _, sql, params = population_sql(cur, filters, by)
         found = (f"""SELECT {GROUPS[by]} AS grp, band_code, tenure_code, active, joined, lost, heard, km_days,
@@ -165,24 +165,40 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
     return win, sql, params
 
 
-def _one_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window, by: str) -> tuple[str, list] | None:
-    """``cb_fine``'s query when the only feedback filter is one value of a dimension with a timeline
-    per value (summary.STRETCH_DIMS), else None.
+def _by_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window, by: str) -> tuple[str, list] | None:
+    """``cb_fine``'s query when the only feedback filter is on one dimension with a timeline per
+    value (summary.STRETCH_DIMS), else None.
 
     Everyone in the population counts first as never heard from; then each customer with a
-    stretch in force for that value is taken out of that count and put back with their band and
-    contact. Both are scans with no join, where the general path groups every matching answer by
-    customer and joins the result to the population."""
+    stretch in force for a chosen value is taken out of that count and put back with their band
+    and contact. With one value that is two scans and no join; with several, a customer's
+    stretches for each value are combined first (latest answer by its packed time and score,
+    as the general path picks it), where the general path groups every matching answer."""
     chosen = [(dim, getattr(filters, dim)) for dim in DIMENSIONS if getattr(filters, dim)]
     # Grouping by segment needs the segment, which the per-value timelines leave out to stay small.
-    if len(chosen) != 1 or chosen[0][0] not in STRETCH_DIMS or len(chosen[0][1]) != 1 or by == "segment":
+    if len(chosen) != 1 or chosen[0][0] not in STRETCH_DIMS or by == "segment":
         return None
-    dim, (value,) = chosen[0]
-    codes = cur.execute(f"SELECT code FROM {ALIAS}.dims WHERE dim = ? AND value = ?", [dim, value]).fetchall()
+    dim, values = chosen[0]
+    codes = [r[0] for r in cur.execute(
+        f"SELECT code FROM {ALIAS}.dims WHERE dim = ? AND value IN ({', '.join('?' for _ in values)})",
+        [dim, *values]).fetchall()]
     if not codes:
         return None  # the general path knows a value the data never holds matches nothing
     as_of = day_number(win.as_of)
     in_population, population_params = _in_population(win, filters)
+    in_force = f"""{ALIAS}.timeline_{dim} p WHERE p.code IN ({', '.join('?' for _ in codes)})
+                   AND p.from_day <= ? AND p.to_day > ? AND {in_population}"""
+    in_force_params = [*codes, as_of, as_of, *population_params]
+    if len(codes) == 1:
+        touched = f"(SELECT * FROM {in_force})"
+    else:
+        touched = f"""(SELECT {_BAND.format(nps="(packed & 15)")} AS band_code,
+                              date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day,
+                              contact_day, joined_day, left_day, region, revenue_cents
+                       FROM (SELECT max(p.nps_packed) AS packed, max(p.contact_day) AS contact_day,
+                                    any_value(p.joined_day) AS joined_day, any_value(p.left_day) AS left_day,
+                                    any_value(p.region) AS region, any_value(p.revenue_cents) AS revenue_cents
+                             FROM {in_force} GROUP BY p.ck))"""
     unheard, unheard_params = _columns(win, by, "3::UTINYINT", "NULL::INTEGER", "NULL::INTEGER", False)
     heard, heard_params = _columns(win, by, "CASE WHEN s.sign = 1 THEN p.band_code ELSE 3 END::UTINYINT",
                                    "CASE WHEN s.sign = 1 THEN p.nps_day END",
@@ -191,10 +207,9 @@ def _one_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window
                      sum(sign)::BIGINT AS n, sum(sign * revenue_cents) AS revenue
               FROM (SELECT {unheard}, 1 AS sign FROM {ALIAS}.people p WHERE {in_population}
                     UNION ALL
-                    SELECT {heard}, s.sign FROM {ALIAS}.timeline_{dim} p, (VALUES (1), (-1)) s(sign)
-                    WHERE p.code = ? AND p.from_day <= ? AND p.to_day > ? AND {in_population})
+                    SELECT {heard}, s.sign FROM {touched} p, (VALUES (1), (-1)) s(sign))
               GROUP BY ALL HAVING sum(sign) <> 0"""
-    return sql, [*unheard_params, *population_params, *heard_params, codes[0][0], as_of, as_of, *population_params]
+    return sql, [*unheard_params, *population_params, *heard_params, *in_force_params]
 
 
 def dims_condition(cur: duckdb.DuckDBPyConnection, filters: Filters, alias: str = "a") -> tuple[str, list]:

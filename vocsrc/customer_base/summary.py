@@ -39,7 +39,7 @@ _KEEP_OPEN = 2
 BUILD_MEMORY = "1GB"
 SAMPLE_CUSTOMERS = 50_000  # about this many customers in the *_sample tables (all, below twice that)
 # Part of the summary's file name: a new layout never reads a file an older version built.
-LAYOUT = "v9"
+LAYOUT = "v10"
 
 # Built from constants only. "Bad" is any sign of a live problem: a low score on any
 # scale, a complaint, or negative text (the CX-aware label).
@@ -172,6 +172,9 @@ def _timeline(builder: duckdb.DuckDBPyConnection, table: str, code: str | None) 
                    {_DAY.format("s.next_at")} AS to_day, {_BAND_CODE}::UTINYINT AS band_code,
                    {_DAY.format("s.nps_at")} AS nps_day, {_DAY.format("s.last_contact")} AS contact_day,
                    p.joined_day, p.left_day, {'p.segment, p.revenue, ' if code is None else ''}p.region, p.revenue_cents
+                   -- the latest answer's time and score in one integer (as out.nps packs it), so
+                   -- stretches of several values combine with one max
+                   {'' if code is None else ', epoch_us(s.nps_at) * 16 + s.nps AS nps_packed'}
             FROM stretches s JOIN out.people p USING (ck)
             ORDER BY {'' if code is None else 's.code, '}to_day, s.ck""")
     builder.execute("DROP TABLE stretches")
