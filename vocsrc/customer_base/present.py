@@ -69,8 +69,13 @@ def respondents_verdict(cb: CustomerBase) -> str:
     heard, base = r.loc["Heard from in the period"], r.loc["All active customers"]
     rev = heard["median_revenue"] / base["median_revenue"] - 1 if base["median_revenue"] else 0.0
     ten = heard["median_tenure_years"] - base["median_tenure_years"]
-    return (f"Customers heard from spend {abs(rev):.0%} {'more' if rev >= 0 else 'less'} (median) than the base and "
-            f"have been with us {abs(ten):.1f} years {'longer' if ten >= 0 else 'less long'} (median): "
+    spend = ("about the same (median) as" if round(abs(rev), 2) == 0 else
+             f"{abs(rev):.0%} {'more' if rev >= 0 else 'less'} (median) than")
+    # "0.0 years longer" reads as a finding; under a twentieth of a year it is the same tenure.
+    stay = ("about as long" if round(abs(ten), 1) == 0 else
+            f"{abs(ten):.1f} years {'longer' if ten >= 0 else 'less long'}")
+    return (f"Customers heard from spend {spend} the base and have been with us {stay} (median "
+            f"{heard['median_tenure_years']:.1f} against {base['median_tenure_years']:.1f} years): "
             + ("close to the base." if abs(rev) < 0.1 and abs(ten) < 0.5 else
                "not a mirror of the base, so weigh their views with that in mind."))
 
