@@ -145,10 +145,7 @@ _PRESCREENS: dict[int, Prescreen] = {}
 
 def prescreen(lex: CxLexicon) -> Prescreen:
     """The Prescreen of ``lex`` (built on first use)."""
-    p = _PRESCREENS.get(id(lex))
-    if p is None or p.lexicon is not lex:  # the object is kept alive by p.lexicon
-        p = _PRESCREENS[id(lex)] = Prescreen(lex)
-    return p
+    return sentences.per_lexicon(_PRESCREENS, lex, Prescreen)
 
 
 def clear_cache() -> None:

@@ -11,7 +11,9 @@ checks both against split_sentences and the CX lexicon).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import chain, compress, count, filterfalse
+from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.matching import _WORD_OR_QUOTE, _lower_tokens
@@ -229,11 +231,17 @@ def _ends_sentence(token: str) -> int:
 _FACTS: dict[int, _TokenFacts] = {}
 
 
+def per_lexicon(cache: dict[int, Any], lex: CxLexicon, build: Callable[[CxLexicon], Any]) -> Any:
+    """What ``build`` works out for ``lex``, once per lexicon object. Keyed by id: the value keeps
+    its lexicon alive (as ``.lexicon``), so an id is never reused while its entry stands."""
+    got = cache.get(id(lex))
+    if got is None or got.lexicon is not lex:
+        got = cache[id(lex)] = build(lex)
+    return got
+
+
 def _facts(lex: CxLexicon) -> _TokenFacts:
-    facts = _FACTS.get(id(lex))
-    if facts is None or facts.lexicon is not lex:  # the object is kept alive by facts.lexicon
-        facts = _FACTS[id(lex)] = _TokenFacts(lex)
-    return facts
+    return per_lexicon(_FACTS, lex, _TokenFacts)
 
 
 def clear_cache() -> None:
