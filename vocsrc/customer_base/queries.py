@@ -1,11 +1,12 @@
 """The customer-base figures in DuckDB SQL over the per-version summary (see summary.py).
 
-Every figure starts from the population query (``population_sql``): one row per customer in
-the period's population with their band, whether they were heard from, and whether they left.
-It is copied once into the temp table ``cb_population`` (computing its columns twice, as two
-reads of a subquery would, measured slower), then the page reads it with ``page_aggregates``
-(grouping sets) and ``respondents_against_base``, the CLI with ``by_group``. Identifiers come only from the allow-lists here; values are bound.
-"""
+Every figure starts from ``build_population``: the period's population (one customer each, with
+their band, whether they were heard from, and whether they left) counted into the temp table
+``cb_fine`` per combination of what the figures group by. Without feedback filters, or with values
+of one dimension, that comes from the summary's timelines (``population_sql``, ``_by_value_sql``);
+other filters take the general path, a group-by of the matching answers by customer. The page
+reads ``cb_fine`` with ``page_aggregates`` (grouping sets) and ``respondents_against_base``, the
+CLI with ``by_group``. Identifiers come only from the allow-lists here; values are bound."""
 
 from __future__ import annotations
 
@@ -26,8 +27,11 @@ TENURE_BANDS = ("<1 year", "1-3 years", "3-5 years", "5-8 years", "8+ years", "u
 GRAINS = ("month", "quarter")
 _EPOCH = dt.date(1970, 1, 1)
 _BAND = "CASE WHEN {nps} IS NULL THEN 3 WHEN {nps} >= 9 THEN 0 WHEN {nps} >= 7 THEN 1 ELSE 2 END::UTINYINT"
+# The band and day of a latest answer packed as epoch_us * 16 + score (see summary.py, out.nps).
+_UNPACKED = (_BAND.format(nps="(packed & 15)") + " AS band_code, "
+             "date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day")
 
-# Groupings a caller may ask for: the allow-list of SQL expressions over cb_population.
+# Groupings a caller may ask for: the allow-list of SQL expressions over the population's columns.
 GROUPS: dict[str, str] = {
     "all": "'all'",
     "band": "band_code",
@@ -136,8 +140,8 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
     start, as_of = day_number(win.start), day_number(win.as_of)
     in_population, population_params = _in_population(win, filters)
     if dim_params:
-        # A subset of answers: the precomputed stretches do not hold, so find each touched
-        # customer's latest answer and whether they were heard from in one group-by.
+        # The general path (any feedback filter; _by_value_sql covers values of one dimension):
+        # find each touched customer's latest answer and whether they were heard from in one group-by.
         coded, coded_params = dims_condition(cur, filters)
         columns, columns_params = _columns(win, by, "coalesce(t.band_code, 3)::UTINYINT", "nps_day", "contact_day")
         sql = f"""WITH touched AS (
@@ -148,10 +152,7 @@ def population_sql(cur: duckdb.DuckDBPyConnection, filters: Filters,
                             SELECT ck, NULL, day FROM {cb}.contacts{part} a
                             WHERE day BETWEEN ? AND ? AND {coded})
                       GROUP BY ck),
-                  t AS (SELECT ck, {_BAND.format(nps="(packed & 15)")} AS band_code,
-                               date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day,
-                               contact_day
-                        FROM touched)
+                  t AS (SELECT ck, {_UNPACKED}, contact_day FROM touched)
                   SELECT {columns} FROM {cb}.people{part} p LEFT JOIN t USING (ck)
                   WHERE {in_population}"""
         params = [as_of, *coded_params, start, as_of, *coded_params, *columns_params, *population_params]
@@ -192,9 +193,7 @@ def _by_value_sql(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Window,
     if len(codes) == 1:
         touched = f"(SELECT * FROM {in_force})"
     else:
-        touched = f"""(SELECT {_BAND.format(nps="(packed & 15)")} AS band_code,
-                              date_diff('day', DATE '1970-01-01', make_timestamp(packed >> 4)::DATE)::INTEGER AS nps_day,
-                              contact_day, joined_day, left_day, region, revenue_cents
+        touched = f"""(SELECT {_UNPACKED}, contact_day, joined_day, left_day, region, revenue_cents
                        FROM (SELECT max(p.nps_packed) AS packed, max(p.contact_day) AS contact_day,
                                     any_value(p.joined_day) AS joined_day, any_value(p.left_day) AS left_day,
                                     any_value(p.region) AS region, any_value(p.revenue_cents) AS revenue_cents
