@@ -71,21 +71,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def _json_chunk(texts: list[str]) -> str:
-    from vocsrc.sentiment.cx import default_lexicon
-    from vocsrc.sentiment.document import score_document
+    from vocsrc.sentiment.document import score_batch
 
-    lex = default_lexicon()
-    return "".join([_json_line(t, score_document(t, lex)) for t in texts])
+    return "".join([_json_line(t, s) for t, s in zip(texts, score_batch(texts))])
 
 
 def _plain_chunk(texts: list[str]) -> str:
-    from vocsrc.sentiment.cx import default_lexicon
-    from vocsrc.sentiment.document import score_document
+    from vocsrc.sentiment.document import score_batch
 
-    lex = default_lexicon()
     out = []
-    for text in texts:
-        s = score_document(text, lex)
+    for text, s in zip(texts, score_batch(texts)):
         out.append(f"vader {s.vader_compound:+.4f} ({s.label})  cx {s.cx_compound:+.4f} ({s.cx_label})  {text}\n")
     return "".join(out)
 

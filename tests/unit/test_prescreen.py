@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from vocsrc.sentiment import cx, document
+from vocsrc.sentiment import cx, document, rulescan
 from vocsrc.sentiment.matching import lower_is_safe
 from vocsrc.sentiment.prescreen import WHITESPACE, edge_safe, prescreen
 
@@ -77,11 +77,32 @@ def test_fast_paths_equal_the_general_path_on_all_external_texts(external, monke
     # whitespace normalised: narratives then take the token-space sentence path
     texts += [" ".join(t.split()) for t in texts]
     texts += [t.replace("'", "\u2019") for t in texts[::9]] + [t.upper() for t in texts[::13]]
-    fast = [score_document(t) for t in texts]
+    lex = cx.default_lexicon()
+    assert prescreen(lex).scan is not None
+    scanned = [score_document(t) for t in texts]
+    batched = [s for i in range(0, len(texts), 250) for s in document.score_batch(texts[i:i + 250])]
+    # without Hyperscan: the trigger index alone picks the rules to run
+    monkeypatch.setenv(rulescan.ENV_SWITCH, "off")
+    _forget_scans()
+    assert prescreen(lex).scan is None
+    indexed = [score_document(t) for t in texts]
     real = document.raw_analyzer()
     monkeypatch.setattr(document, "raw_analyzer", lambda: _PlainEngine(real))
-    for t, f in zip(texts, fast):
-        assert repr(f) == repr(score_document(t)), t
+    for t, a, b, c in zip(texts, scanned, batched, indexed):
+        want = repr(score_document(t))
+        assert repr(a) == want and repr(b) == want and repr(c) == want, t
+
+
+@pytest.fixture(autouse=True)
+def _forget_scans_after():
+    yield
+    _forget_scans()
+
+
+def _forget_scans() -> None:
+    # the per-lexicon prescreen remembers whether it had a scan: build it again next time
+    document.clear_cache()
+    rulescan.clear_cache()
 
 
 score_document = document.score_document

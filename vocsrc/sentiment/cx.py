@@ -421,9 +421,29 @@ def _cached(path: str | None) -> CxLexicon:
     return load_lexicon(path, use_env=False)
 
 
+def _env_reader() -> Any:
+    # os.environ.get costs ~0.7 us when the variable is unset (it raises and catches KeyError
+    # inside), which score_document paid per text; os.environ keeps its encoded copy in _data
+    data = getattr(os.environ, "_data", None)
+    encode = getattr(os.environ, "encodekey", None)
+    decode = getattr(os.environ, "decodevalue", None)
+    if not isinstance(data, dict) or encode is None or decode is None:
+        return lambda: os.environ.get(ENV_VAR)
+    key = encode(ENV_VAR)
+
+    def read() -> str | None:
+        value = data.get(key)
+        return None if value is None else decode(value)
+
+    return read
+
+
+_env_value = _env_reader()
+
+
 def default_lexicon() -> CxLexicon:
     """The lexicon in effect (default + $VOC_CX_LEXICON), loaded once per process and path."""
-    return _cached(os.environ.get(ENV_VAR) or None)
+    return _cached(_env_value() or None)
 
 
 def cx_compound(sentence: str, raw_compound: float | None = None, lexicon: CxLexicon | None = None) -> float:

@@ -21,7 +21,9 @@ from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.prescreen import Prescreen
-from vocsrc.sentiment.sentences import END, RELEVANT, _sentence_bounds, _TokenFacts, split_sentences
+from vocsrc.sentiment.rulescan import RuleScan
+from vocsrc.sentiment.sentences import (END, RELEVANT, _FACTS_MAX, _ends_sentence, _sentence_bounds, _TokenFacts,
+                                        split_sentences)
 from vocsrc.sentiment.textscore import NEG_THRESHOLD, POS_THRESHOLD, TextScore, label, new_score, pool
 
 
@@ -56,12 +58,77 @@ def score_short(text: str, toks: list[str], engine: Any, lex: CxLexicon, pre: Pr
                     for s in split_sentences(text):
                         total += lex.shift(s)
                     cx = lex.shifted(compound, total)
+    return _short_score(text, neg, neu, pos, compound, cx, n)
+
+
+def _short_score(text: str, neg: float, neu: float, pos: float, compound: float, cx: float,
+                 n: int) -> TextScore:
+    # a short comment is its own evidence, on the side of its CX score
     vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
     if cx >= POS_THRESHOLD:
         return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip()))
     if cx <= NEG_THRESHOLD:
         return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None))
     return new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None))
+
+
+def score_short_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
+                        flagged: list[tuple[int, int]], ends: dict[str, int]) -> TextScore:
+    """score_short when Hyperscan screens the rules (rulescan.py): ``flagged`` is what the scan
+    found in this text (``RuleScan.ends``). No trigger index and no per-token word facts, only
+    whether each token ends a sentence (``ends``, learnt here); the rules run only for a text,
+    and only in the sentences of it, the scan flags."""
+    neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
+                               else engine.scores_split(text, toks))
+    if not toks:
+        return new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
+    try:
+        s = sum(map(ends.__getitem__, toks))
+    except KeyError:
+        learn_ends(ends, toks)
+        s = sum(map(ends.__getitem__, toks))
+    # sentences: one, plus one after each boundary token but the last
+    n = 1 + s - ends[toks[-1]]
+    cx = lex.shifted(compound, flagged_shift(text, toks, n, flagged, lex, ends)) if flagged else compound
+    return _short_score(text, neg, neu, pos, compound, cx, n)
+
+
+def learn_ends(ends: dict[str, int], tokens: list[str]) -> None:
+    """Record for each new token whether split_sentences ends a sentence after it."""
+    if len(ends) > _FACTS_MAX:
+        ends.clear()
+    for t in tokens:
+        if t not in ends:
+            ends[t] = _ends_sentence(t)
+
+
+def flagged_shift(text: str, toks: list[str], n: int, flagged: list[tuple[int, int]], lex: CxLexicon,
+                  ends: dict[str, int]) -> float:
+    """The CX shift summed over the sentences of ``text`` (whitespace tokens ``toks``, ``n``
+    sentences, each token's ``ends`` learnt), given where the scan found a rule may match:
+    only the sentences holding such a place are checked, and only for those rules."""
+    if n == 1:
+        return lex.shift(text, lex.candidates(text).intersection([r for r, _ in flagged]))
+    # split_sentences of a text without line breaks and of at most SHORT_WORDS words: a
+    # sentence runs from a token's start to the end of the next token that ends one (or the
+    # last), so it is found by walking the tokens, without the splitter's regexes
+    total = 0.0
+    pos = 0
+    start = -1
+    last = len(toks) - 1
+    for k, t in enumerate(toks):
+        at = text.find(t, pos)
+        if start < 0:
+            start = at
+        pos = at + len(t)
+        if k == last or ends[t]:
+            # a match ending in this sentence ends at start..pos in the text
+            rules = [r for r, e in flagged if start <= e <= pos]
+            if rules:
+                part = text[start:pos]
+                total += lex.shift(part, lex.candidates(part).intersection(rules))
+            start = -1
+    return total
 
 
 def score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:

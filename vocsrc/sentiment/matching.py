@@ -242,11 +242,16 @@ def alternation(phrases: Sequence[str], patterns: Sequence[str]) -> re.Pattern[s
     The word-boundary checks sit outside the phrase alternation, so at the many
     positions inside words the regex fails after one test instead of one per phrase.
     """
+    return re.compile(alternation_source(phrases, patterns), re.IGNORECASE)
+
+
+def alternation_source(phrases: Sequence[str], patterns: Sequence[str]) -> str:
+    """The source of ``alternation(phrases, patterns)`` (which adds IGNORECASE), uncompiled."""
     alts = []
     if phrases:
         alts.append(_BOUND_L + "(?:" + "|".join(_phrase_body(p) for p in phrases) + ")" + _BOUND_R)
     alts.extend(f"(?:{p})" for p in patterns)
-    return re.compile("|".join(alts) or "(?!)", re.IGNORECASE)
+    return "|".join(alts) or "(?!)"
 
 
 def lower_phrases(phrases: Sequence[str], patterns: Sequence[str] = ()) -> re.Pattern[str] | None:

@@ -23,6 +23,7 @@ from typing import Any
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment import sentences
 from vocsrc.sentiment.sentences import _facts
+from vocsrc.sentiment.rulescan import rule_scan
 
 # every character for which str.isspace() is True (tests/unit/test_prescreen.py checks it
 # against every code point): what split_sentences' \s+ and str.split() cut at
@@ -116,6 +117,10 @@ class Prescreen:
         self.facts = _facts(lex)
         # always-run rules or stems the plan cannot look for: the general path decides
         self.usable = self.facts.usable
+        # Hyperscan's one pass for every rule, or None (then the trigger index decides), and
+        # for it whether each token ends a sentence (document_fast.score_short_scanned)
+        self.scan = rule_scan(lex) if self.usable else None
+        self.ends: dict[str, int] = {}
         self._whole: dict[int, re.Pattern[str] | None] = {}
 
     def whole_text_regex(self, i: int) -> re.Pattern[str] | None:
