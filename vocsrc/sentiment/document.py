@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon, default_lexicon
-from vocsrc.sentiment.document_fast import score_long, score_short, score_short_scanned
+from vocsrc.sentiment.document_fast import score_long, score_long_scanned, score_short, score_short_scanned
 from vocsrc.sentiment.engine import raw_analyzer
 from vocsrc.sentiment.matching import lower_is_safe
 from vocsrc.sentiment.prescreen import clear_cache, prescreen  # noqa: F401  (clear_cache: for bench/sentiment.py)
@@ -185,6 +185,12 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
                     return score_short_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
                 return score_short(text, toks, engine, lex, pre)
             if not engine.has_emoji(text) and " ".join(toks) == text.strip():
+                scan = pre.scan
+                if scan is not None:
+                    low = text.strip().lower()
+                    if "\u2019" in low:
+                        low = low.replace("\u2019", "'")
+                    return score_long_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
                 return score_long(text, toks, engine, lex, pre.facts)
     # document_compound(analyse(text)) and the evidence sentences, without building
     # an Analysis: min/max return the first extreme, as list.index finds it
@@ -233,20 +239,27 @@ def score_batch(texts: list[str], lexicon: CxLexicon | None = None) -> list[Text
     if scan is None or not hasattr(engine, "scores_split"):
         return [score_document(t, lex) for t in texts]
     out: list[Any] = []
-    short: list[tuple[int, str, list[str]]] = []
+    # (position in out, text, tokens, is it short) of the texts both scanned paths take
+    fast: list[tuple[int, str, list[str], bool]] = []
     for t in texts:
         if type(t) is str and "\n" not in t and lower_is_safe(t):
             toks = t.split()
             if len(toks) <= SHORT_WORDS:
-                short.append((len(out), t, toks))
+                fast.append((len(out), t, toks, True))
+                out.append(None)
+                continue
+            if not engine.has_emoji(t) and " ".join(toks) == t.strip():
+                fast.append((len(out), t, toks, False))
                 out.append(None)
                 continue
         out.append(score_document(t, lex))
-    if short:
-        flagged = scan.ends_many([t for _, t, _ in short])
+    if fast:
+        # a narrative is scanned as its joined tokens, which score_long_scanned reads
+        flagged = scan.ends_many([t if short else t.strip() for _, t, _, short in fast])
         ends = pre.ends
-        for k, (i, t, toks) in enumerate(short):
-            out[i] = score_short_scanned(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
+        for k, (i, t, toks, short) in enumerate(fast):
+            score = score_short_scanned if short else score_long_scanned
+            out[i] = score(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
     return out
 
 
@@ -294,9 +307,11 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
     # when the parent runs other threads (Streamlit does), so only fork when single-threaded
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
-        # load both lexicons here, once, for the workers to inherit (each loaded its own)
+        # load both lexicons and the rule scan here, once, for the workers to inherit (each
+        # loaded its own); without the scan every rule regex may run, so compile them all
         raw_analyzer()
-        default_lexicon().compile()
+        if prescreen(default_lexicon()).scan is None:
+            default_lexicon().compile()
         # workers inherit the texts and take chunks from a shared counter (no Pool: its
         # helper threads cost the parent ~1 ms of CPU per chunk; see parallel.py)
         from vocsrc.sentiment.parallel import _score_forked

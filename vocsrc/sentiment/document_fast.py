@@ -97,9 +97,8 @@ def learn_ends(ends: dict[str, int], tokens: list[str]) -> None:
     """Record for each new token whether split_sentences ends a sentence after it."""
     if len(ends) > _FACTS_MAX:
         ends.clear()
-    for t in tokens:
-        if t not in ends:
-            ends[t] = _ends_sentence(t)
+    new = set(tokens).difference(ends)  # in C: a narrative's 180 tokens hold few new ones
+    ends.update(zip(new, map(_ends_sentence, new)))
 
 
 def flagged_shift(text: str, toks: list[str], n: int, flagged: list[tuple[int, int]], lex: CxLexicon,
@@ -138,7 +137,7 @@ def score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _
     split_sentences returns) and the raw engine scoring text and sentences in one pass."""
     if not facts.knows(toks):
         facts.learn(toks)
-    bounds = _sentence_bounds(toks, facts.boundary)
+    bounds = _sentence_bounds(toks, facts.boundary.__contains__)
     parts = [" ".join(toks[a:b]) for a, b in bounds]
     (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
     relevant = facts.relevant
@@ -154,6 +153,37 @@ def score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _
                 cxs = list(raws)
             total_shift += shift
             cxs[k] = lex.shifted(raws[k], shift)
+    return _long_score(parts, neg, neu, pos, compound, cxs)
+
+
+def score_long_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
+                       flagged: list[tuple[int, int]], ends: dict[str, int]) -> TextScore:
+    """score_long when Hyperscan screens the rules: ``flagged`` is what the scan found in
+    ``" ".join(toks)`` (``RuleScan.ends``), and only the sentences holding one of those
+    places run the rules (the others keep their raw compound)."""
+    learn_ends(ends, toks)  # a narrative nearly always holds a token not seen before
+    bounds = _sentence_bounds(toks, ends.__getitem__)
+    parts = [" ".join(toks[a:b]) for a, b in bounds]
+    (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
+    cxs = raws
+    if flagged:
+        cxs = list(raws)
+        start = 0
+        for k, part in enumerate(parts):
+            end = start + len(part)
+            # a match ending in this sentence ends at start..end of the joined tokens
+            rules = [r for r, e in flagged if start <= e <= end]
+            if rules:
+                shift = lex.shift(part, lex.candidates(part).intersection(rules))
+                if shift:
+                    cxs[k] = lex.shifted(raws[k], shift)
+            start = end + 1
+    return _long_score(parts, neg, neu, pos, compound, cxs)
+
+
+def _long_score(parts: list[str], neg: float, neu: float, pos: float, compound: float,
+                cxs: list[float]) -> TextScore:
+    # sentences pooled; the most negative and most positive are the evidence
     cx = pool(cxs)
     worst = min(cxs)
     best = max(cxs)

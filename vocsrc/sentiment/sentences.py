@@ -249,10 +249,11 @@ def clear_cache() -> None:
     _FACTS.clear()
 
 
-def _sentence_bounds(toks: list[str], boundary: set[str]) -> list[tuple[int, int]]:
+def _sentence_bounds(toks: list[str], ends_one: Callable[[str], Any]) -> list[tuple[int, int]]:
     """split_sentences in token space: (start, end) token ranges of the sentences of
-    ``" ".join(toks)`` (a text without line breaks, single spaces between tokens)."""
-    ends = list(compress(count(1), map(boundary.__contains__, toks)))
+    ``" ".join(toks)`` (a text without line breaks, single spaces between tokens), given
+    ``ends_one(token)``, true for a token after which a sentence ends."""
+    ends = list(compress(count(1), map(ends_one, toks)))
     if not ends or ends[-1] != len(toks):
         ends.append(len(toks))
     out = []
