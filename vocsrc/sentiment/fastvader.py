@@ -15,6 +15,9 @@ Where the time goes in the reference (and why this module is faster):
   with no "rule word" (booster, negation, "no", "least", "so"/"this", idiom
   word) within three words before or two after it keeps its lexicon value
   (caps aside), so the full rules (``fastvader_rules``) run only for the others.
+* A text and its sentences (``split_scores``, for long texts) share one pass of the
+  rules: a sentence takes its words' valences from the text's pass unless a rule
+  could read a word differently at the sentence's edges, or the caps rule differ.
 * The emoji pass walks every character in Python.  No emoji key is ASCII, so
   ASCII text skips it; other text runs it only if it holds an emoji character (a
   set test; a regex character class of all 1,200 emoji was ~100x slower).
@@ -171,58 +174,75 @@ class FastVader:
 
     def split_scores(self, text: str, tokens: list[str], sentences: list[str],
                      bounds: list[tuple[int, int]]) -> tuple[Scores, list[float]]:
-        """``scores_split(text, tokens)`` and each sentence's compound, sharing the token work.
+        """``scores_split(text, tokens)`` and each sentence's compound, from one pass of the rules.
 
-        ``sentences[k]`` must be ``" ".join(tokens[a:b])`` for ``(a, b) = bounds[k]`` (so its
-        split() is that slice) and ``text`` hold no emoji: each sentence then scores, from
-        the text's own word lookups, exactly as ``polarity_scores(sentences[k])`` would.
+        ``sentences[k]`` must be ``" ".join(tokens[a:b])`` for ``(a, b) = bounds[k]``, the
+        bounds contiguous and in order, and ``text`` hold no emoji. Each compound is then
+        exactly ``polarity_scores(sentences[k])["compound"]``: a sentence takes its words'
+        valences from the whole text's pass, unless a rule or the caps rule may read one of
+        them differently in the sentence alone (``_edge_starts``, ``_caps_apart``); such a
+        sentence is scored again from its own tokens.
         """
         if not tokens:
             return _ZERO, [0.0] * len(sentences)
         words, hits, rule_words = self._lookup(tokens)
         if not hits:
             return _NEUTRAL, [0.0] * len(sentences)
-        whole = self._scores(text, tokens, words, hits, rule_words)
+        rule_hits: list[int] = []
+        vals, where = self._valences(tokens, words, hits, rule_words, rule_hits)
+        buts = _positions(words, "but")
+        # The sentences first: the whole text's "but" rule below rescales vals in place.
+        out = self._sentence_compounds(sentences, bounds, tokens, words, hits, rule_words,
+                                       vals, where, _edge_starts(bounds, rule_hits, len(tokens)), buts)
+        if not vals:
+            return _NEUTRAL, out
+        if buts:
+            _but_rule(vals, where, buts[0])
+        return _shares(vals, _punctuated_compound(vals, text), len(tokens)), out
+
+    def _sentence_compounds(self, sentences: list[str], bounds: list[tuple[int, int]],
+                            tokens: list[str], words: list[str], hits: list[int],
+                            rule_words: set[str], vals: list[float], where: list[int],
+                            again: set[int], buts: list[int]) -> list[float]:
+        """Each sentence's compound from the whole text's valences before the "but" rule
+        (``vals``, non-zero, at ``where``), or scored again if its start is in ``again`` or
+        the caps rule reads it apart. ``buts``: the positions of "but" in ``words``."""
         out = []
+        lo = 0  # where[lo:hi]: the valences inside the current sentence
         for sentence, (a, b) in zip(sentences, bounds):
-            lo = bisect_left(hits, a)
-            hi = bisect_left(hits, b, lo)
-            if lo == hi:
+            hi = bisect_left(where, b, lo)
+            if a in again or (sentence.isupper() and _caps_apart(tokens, a, b)):
+                out.append(self._sentence_again(sentence, tokens, words, hits, rule_words, a, b))
+            elif lo == hi:
                 out.append(0.0)
-                continue
-            local = [i - a for i in hits[lo:hi]] if a else hits[lo:hi]
-            out.append(self._compound(sentence, tokens[a:b], words[a:b], local, rule_words))
-        return whole, out
+            else:
+                own = vals[lo:hi]  # a copy: the "but" rule rescales it in place
+                if buts:
+                    k = bisect_left(buts, a)
+                    if k < len(buts) and buts[k] < b:  # the sentence's own first "but"
+                        _but_rule(own, where[lo:hi], buts[k])
+                out.append(_punctuated_compound(own, sentence)[0])
+            lo = hi
+        return out
+
+    def _sentence_again(self, sentence: str, tokens: list[str], words: list[str], hits: list[int],
+                        rule_words: set[str], a: int, b: int) -> float:
+        # polarity_scores(sentence)["compound"] from the sentence's own tokens (the way
+        # split_scores scored every sentence before it reused the text's valences)
+        lo = bisect_left(hits, a)
+        hi = bisect_left(hits, b, lo)
+        if lo == hi:
+            return 0.0
+        local = [i - a for i in hits[lo:hi]] if a else hits[lo:hi]
+        return self._compound(sentence, tokens[a:b], words[a:b], local, rule_words)
 
     def _scores(self, text: str, tokens: list[str], words: list[str], hits: list[int],
                 rule_words: set[str]) -> Scores:
         # scores_tuple from the hit positions on
-        n = len(tokens)
         vals, where = self._valences(tokens, words, hits, rule_words)
         if not vals:
             return _NEUTRAL
-        compound, punct = _compound(vals, where, words, text)
-
-        pos_sum = 0.0
-        neg_sum = 0.0
-        for v in vals:
-            if v > 0:
-                pos_sum += v + 1
-            else:
-                neg_sum += v - 1
-        neu_count = n - len(vals)
-        abs_neg = fabs(neg_sum)
-        if pos_sum > abs_neg:
-            pos_sum += punct
-        elif pos_sum < abs_neg:
-            neg_sum -= punct
-        total = pos_sum + fabs(neg_sum) + neu_count
-        return (
-            round(fabs(neg_sum / total), 3),
-            round(fabs(neu_count / total), 3),
-            round(fabs(pos_sum / total), 3),
-            compound,
-        )
+        return _shares(vals, _compound(vals, where, words, text), len(tokens))
 
     def sentence_compounds(self, text: str, sentences: Any, pieces: list[list[str]]) -> list[float] | None:
         """``[polarity_scores(s)["compound"] for s in sentences]``, cheaper, or None.
@@ -258,8 +278,12 @@ class FastVader:
         return _compound(vals, where, words, text)[0] if vals else 0.0
 
     def _valences(self, tokens: list[str], words: list[str], hits: list[int],
-                  rule_words: set[str]) -> tuple[list[float], list[int]]:
-        """Each sentiment-bearing word's valence after VADER's rules, and its position."""
+                  rule_words: set[str], rule_hits: list[int] | None = None) -> tuple[list[float], list[int]]:
+        """Each sentiment-bearing word's valence after VADER's rules, and its position.
+
+        ``rule_hits``, if given, gets the positions of the hits the full rules read (a
+        context-dependent zero included): split_scores checks them against sentence edges.
+        """
         n = len(tokens)
         last = n - 1
         lexicon = self.lexicon
@@ -277,6 +301,8 @@ class FastVader:
                     if cap_diff:
                         v = v + C_INCR if v > 0 else v - C_INCR
             else:
+                if rule_hits is not None:
+                    rule_hits.append(i)
                 # "kind" is a rule word, so "kind of" (scored 0) only needs checking here.
                 if i < last and words[i] == "kind" and words[i + 1] == "of":
                     continue
@@ -323,26 +349,125 @@ def get_engine() -> FastVader:
     return FastVader()
 
 
+def _edge_starts(bounds: list[tuple[int, int]], rule_hits: list[int], n: int) -> set[int]:
+    """Starts of the sentences where a word may get another valence alone than in the text.
+
+    The full rules read words i-3..i+2 of a hit at i (and whether i+1 and i+2 exist), so
+    a hit that took them (``rule_hits``) less than three words after its sentence's start
+    or in its last two words may read differently, unless that edge is the text's own
+    (start 0, end ``n``: nothing lies beyond it in either). A hit that took the fast path
+    in the text had no rule word within i-3..i+2, so it has none in a sentence either and
+    keeps its value (caps aside: ``_caps_apart``).
+    """
+    out: set[int] = set()
+    sentences = iter(bounds)
+    a = b = 0
+    for i in rule_hits:
+        while b <= i:  # on to the sentence holding i (none left: a sentinel, harmless)
+            a, b = next(sentences, (i, i + 1))
+        if (i - a < 3 and a > 0) or (b - i < 3 and b < n):
+            out.add(a)
+    return out
+
+
+def _caps_apart(tokens: list[str], a: int, b: int) -> bool:
+    """For a sentence ``tokens[a:b]`` whose string isupper(): does its cap_diff differ from the text's?
+
+    cap_diff is ``0 < uppers < n`` and is read only with an upper token. A sentence string
+    that is not isupper() has a non-upper token, so if it has an upper one both it and
+    the text have cap_diff True; if it has none, cap_diff is never read: callers test
+    isupper() first. An isupper() sentence has an upper token, so cap_diff differs only
+    when all its tokens are upper (False) and the text's are not (True).
+    """
+    return all(map(str.isupper, tokens[a:b])) and not all(map(str.isupper, tokens))
+
+
+def _positions(words: list[str], word: str) -> list[int]:
+    """Where ``word`` is in ``words``, in order (count() first: most texts have none)."""
+    out = []
+    i = -1
+    for _ in range(words.count(word)):
+        i = words.index(word, i + 1)
+        out.append(i)
+    return out
+
+
+def _shares(vals: list[float], compound_punct: tuple[float, float], n: int) -> Scores:
+    """(neg, neu, pos, compound) of ``n`` tokens with non-zero valences ``vals`` (after the
+    "but" rule), given the text's (compound, punctuation emphasis)."""
+    compound, punct = compound_punct
+    pos_sum = 0.0
+    neg_sum = 0.0
+    for v in vals:
+        if v > 0:
+            pos_sum += v + 1
+        else:
+            neg_sum += v - 1
+    neu_count = n - len(vals)
+    abs_neg = fabs(neg_sum)
+    if pos_sum > abs_neg:
+        pos_sum += punct
+    elif pos_sum < abs_neg:
+        neg_sum -= punct
+    total = pos_sum + fabs(neg_sum) + neu_count
+    return (
+        round(fabs(neg_sum / total), 3),
+        round(fabs(neu_count / total), 3),
+        round(fabs(pos_sum / total), 3),
+        compound,
+    )
+
+
 def _compound(vals: list[float], where: list[int], words: list[str], text: str) -> tuple[float, float]:
     """VADER's 'but' rule, punctuation emphasis and normalisation: (compound, punctuation).
 
     ``vals`` is changed in place by the 'but' rule, as vaderSentiment does.
     """
     if "but" in words:
-        # _but_check: zeros stay zero, so only non-zero values need the
-        # (buggy) first-equal-value replacement.
-        bi = words.index("but")
-        for k in range(len(vals)):
-            v = vals[k]
-            si = vals.index(v)
-            p = where[si]
-            if p < bi:
-                vals[si] = v * 0.5
-            elif p > bi:
-                vals[si] = v * 1.5
-    # score_valence, operation for operation (float() calls dropped: the
-    # values are floats or small ints, whose conversion is exact).
+        _but_rule(vals, where, words.index("but"))
+    return _punctuated_compound(vals, text)
+
+
+def _but_rule(vals: list[float], where: list[int], bi: int) -> None:
+    """_but_check, in place, for the first "but" at position ``bi`` (``where``: the same frame).
+
+    Zeros stay zero, so only non-zero values need the (buggy) first-equal-value replacement.
+    """
+    for k in range(len(vals)):
+        v = vals[k]
+        si = vals.index(v)
+        p = where[si]
+        if p < bi:
+            vals[si] = v * 0.5
+        elif p > bi:
+            vals[si] = v * 1.5
+
+
+def _punctuated_compound(vals: list[float], text: str) -> tuple[float, float]:
+    """score_valence's compound from the valences after the "but" rule: (compound, punctuation)."""
+    # operation for operation (float() calls dropped: the values are floats or
+    # small ints, whose conversion is exact).
     sum_s = float(sum(vals))
+    if "!" in text or "?" in text:
+        punct = _punctuation(text)
+        if sum_s > 0:
+            sum_s += punct
+        elif sum_s < 0:
+            sum_s -= punct
+    else:
+        # Most sentences: the emphasis is 0 * 0.292 + 0 == 0.0, and adding 0.0 to a
+        # non-zero sum changes no bit, so skip counting.
+        punct = 0.0
+    compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
+    if compound < -1.0:
+        compound = -1.0
+    elif compound > 1.0:
+        compound = 1.0
+    return round(compound, 4), punct
+
+
+def _punctuation(text: str) -> float:
+    """_punctuation_emphasis: up to four "!", and two or more "?"."""
     ep_count = text.count("!")
     if ep_count > 4:
         ep_count = 4
@@ -351,14 +476,4 @@ def _compound(vals: list[float], where: list[int], words: list[str], text: str) 
     qm_amplifier: float = 0
     if qm_count > 1:
         qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
-    punct = ep_amplifier + qm_amplifier
-    if sum_s > 0:
-        sum_s += punct
-    elif sum_s < 0:
-        sum_s -= punct
-    compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
-    if compound < -1.0:
-        compound = -1.0
-    elif compound > 1.0:
-        compound = 1.0
-    return round(compound, 4), punct
+    return ep_amplifier + qm_amplifier
