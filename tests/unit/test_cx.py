@@ -182,3 +182,32 @@ def test_case_free_accepts_only_patterns_that_match_alike_on_lower_text(pattern:
 def test_default_rules_all_run_on_lower_text() -> None:
     lex = load_lexicon(use_env=False)
     assert all(r.get() is not None for r in lex.lower_regexes) and lex.contrast_lower is not None
+
+
+def _shape(lex: cx.CxLexicon) -> tuple:
+    return (tuple((r.key, r.description, r.valence, r.phrases, r.patterns, r.triggers, r.requires, r.negatable,
+                   r.source) for r in lex.rules),
+            lex.sources, lex.negations, lex.negation_window, lex.contrast_words, lex.contrast_weight, lex.max_shift)
+
+
+def test_validated_lexicon_is_cached_and_follows_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    user = tmp_path / "mine.toml"
+    user.write_text('[lexicon]\n"gutted" = -2.5\n[rules.delay]\nvalence = -3.0\n')
+    fresh = cx.load_lexicon(user, use_env=False)
+    (entry,) = (tmp_path / "cache" / "vocsrc").glob("cx-lexicon-*.json")
+    # a second load reads the entry: switch validation off to prove it
+    monkeypatch.setattr(cx, "_validate", lambda sources: pytest.fail("validated again"))
+    assert _shape(cx.load_lexicon(user, use_env=False)) == _shape(fresh)
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    user.write_text('[lexicon]\n"gutted" = -1.0\n')
+    edited = cx.load_lexicon(user, use_env=False)
+    assert [r.valence for r in edited.rules if r.key == "lex_gutted"] == [-1.0]
+    assert next(r for r in edited.rules if r.key == "delay").valence == -1.5
+    entry.write_bytes(b"{not json")  # a damaged entry is rebuilt, not trusted
+    user.write_text('[lexicon]\n"gutted" = -2.5\n[rules.delay]\nvalence = -3.0\n')
+    assert _shape(cx.load_lexicon(user, use_env=False)) == _shape(fresh)
+    user.write_text('[rules.delay]\nvalence = "high"\n')
+    with pytest.raises(ConfigError, match="valence"):
+        cx.load_lexicon(user, use_env=False)

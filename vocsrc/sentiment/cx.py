@@ -16,6 +16,7 @@ regex, and on real text most sentences pass none.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from vocsrc.errors import ConfigError
+from vocsrc.sentiment import diskcache
 from vocsrc.sentiment.matching import (  # noqa: F401  (re-exported for tagging and tests)
     ALPHA,
     TriggerIndex,
@@ -237,6 +239,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "(syntax)", f"not valid TOML: {exc}") from None
 
 
+def _parse_toml(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file, "(syntax)", f"not valid TOML: {exc}") from None
+
+
 def _str_list(value: Any, file: str, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(file, key, "must be a list of non-empty strings")
@@ -355,27 +364,18 @@ def _settings(data: dict[str, Any], file: str, base: dict[str, Any]) -> dict[str
     return out
 
 
-def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bool = True) -> CxLexicon:
-    """Default lexicon merged with a user file (argument, else $VOC_CX_LEXICON).
-
-    A user rule with a new name is added; one with an existing name adds its
-    phrases and patterns to the default rule (and may override valence), unless
-    it says ``replace = true``. ``valence = 0`` switches a default rule off.
-    """
-    files = [DEFAULT_LEXICON]
-    if user_path is None and use_env and os.environ.get(ENV_VAR):
-        user_path = os.environ[ENV_VAR]
-    if user_path is not None:
-        files.append(Path(user_path))
+def _validate(sources: list[tuple[Path, str]]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Settings and merged rule dicts of these files' texts, each checked (ConfigError names the
+    file and key of the first problem)."""
     settings: dict[str, Any] = {
         "negations": frozenset(), "negation_window": 3, "contrast_words": frozenset(),
         "contrast_weight": 1.5, "max_shift": 4.0,
     }
     macros: dict[str, str] = {}
     merged: dict[str, dict[str, Any]] = {}
-    for path in files:
-        data = read_toml(path)
+    for path, text in sources:
         file = str(path)
+        data = _parse_toml(text, file)
         unknown = set(data) - {"schema_version", "settings", "macros", "rules", "lexicon"}
         if unknown:
             raise ConfigError(file, sorted(unknown)[0], "unknown top-level key")
@@ -400,6 +400,74 @@ def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bo
                         old[k] = rule[k]
                 old["source"] = f"{old['source']} + {file}"
                 merged[name] = old
+    return settings, merged
+
+
+# the files that decide what _validate makes of a lexicon file: a change to either is a new cache key
+_CODE = (Path(__file__), Path(__file__).with_name("matching.py"))
+
+
+def _validated(files: list[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """_validate of these files, kept in the cache directory: checking every pattern compiles
+    took ~35 ms of every process start (the score command's whole budget for 1,000 texts)."""
+    texts = []
+    for path in files:
+        try:
+            texts.append(path.read_bytes())
+        except FileNotFoundError:
+            raise ConfigError(str(path), "(file)", "file not found") from None
+    try:
+        code = [p.read_bytes() for p in _CODE]
+    except OSError:
+        code = [b"unreadable"]  # a zipped install: the key still covers the lexicon files
+    name = f"cx-lexicon-{diskcache.digest(*code, *map(str, files), *texts)}.json"
+    cached = diskcache.load(name)
+    if cached is not None:
+        try:
+            return _from_json(cached)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+    sources = []
+    for path, raw in zip(files, texts):
+        try:
+            sources.append((path, raw.decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(str(path), "(syntax)", f"not valid UTF-8: {exc}") from None
+    settings, merged = _validate(sources)
+    diskcache.save(name, _to_json(settings, merged))
+    return settings, merged
+
+
+_LISTS = ("phrases", "patterns", "triggers", "requires")
+_SETS = ("negations", "contrast_words")
+
+
+def _to_json(settings: dict[str, Any], merged: dict[str, dict[str, Any]]) -> bytes:
+    plain = {k: sorted(v) if k in _SETS else v for k, v in settings.items()}
+    return json.dumps({"settings": plain, "rules": merged}).encode()
+
+
+def _from_json(data: bytes) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    got = json.loads(data)
+    settings = {k: frozenset(v) if k in _SETS else v for k, v in got["settings"].items()}
+    merged = {name: {k: tuple(v) if k in _LISTS else v for k, v in rule.items()}
+              for name, rule in got["rules"].items()}
+    return settings, merged
+
+
+def load_lexicon(user_path: str | os.PathLike[str] | None = None, *, use_env: bool = True) -> CxLexicon:
+    """Default lexicon merged with a user file (argument, else $VOC_CX_LEXICON).
+
+    A user rule with a new name is added; one with an existing name adds its
+    phrases and patterns to the default rule (and may override valence), unless
+    it says ``replace = true``. ``valence = 0`` switches a default rule off.
+    """
+    files = [DEFAULT_LEXICON]
+    if user_path is None and use_env and os.environ.get(ENV_VAR):
+        user_path = os.environ[ENV_VAR]
+    if user_path is not None:
+        files.append(Path(user_path))
+    settings, merged = _validated(files)
     rules: list[Rule] = []
     for name, r in merged.items():
         if r["valence"] == 0.0 or not (r["phrases"] or r["patterns"]):

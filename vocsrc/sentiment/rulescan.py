@@ -40,10 +40,9 @@ import re
 import threading
 from bisect import bisect_right
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-from vocsrc.sentiment import sentences
+from vocsrc.sentiment import diskcache, sentences
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.matching import alternation_source
 
@@ -258,38 +257,26 @@ def _sources(lex: CxLexicon) -> list[str]:
 _FORMAT = 2
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "vocsrc"
-
-
 def _database(lex: CxLexicon) -> Any:
     """The compiled database, from the cache directory when it was compiled before (keyed by
     the rules' own regex sources, so a cached one is found without compiling or converting)."""
-    import hashlib  # here: a one-off score command need not import it before it needs it
-
     import hyperscan
 
     mode = hyperscan.HS_MODE_BLOCK
     flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY
     sources = _sources(lex)
-    key = hashlib.sha256("\0".join([hyperscan.__version__, str(_FORMAT), str(flags), *sources]).encode())
-    path = _cache_dir() / f"cx-rules-{key.hexdigest()[:24]}.hsdb"
-    try:
-        return hyperscan.loadb(path.read_bytes(), mode)
-    except (OSError, hyperscan.error):
-        pass
+    name = f"cx-rules-{diskcache.digest(hyperscan.__version__, str(_FORMAT), str(flags), *sources)}.hsdb"
+    data = diskcache.load(name)
+    if data is not None:
+        try:
+            return hyperscan.loadb(data, mode)
+        except hyperscan.error:
+            pass  # written by another build of the library: compile it again
     patterns = [hs_pattern(source, re.IGNORECASE) for source in sources]
     db = hyperscan.Database(mode=mode)
     db.compile(expressions=[p.encode("ascii") for p in patterns], ids=list(range(len(patterns))),
                elements=len(patterns), flags=[flags] * len(patterns))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(hyperscan.dumpb(db))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home: compile again next time
+    diskcache.save(name, hyperscan.dumpb(db))
     return db
 
 

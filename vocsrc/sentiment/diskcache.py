@@ -1,0 +1,46 @@
+"""Derived data kept between runs in the user's cache directory ($XDG_CACHE_HOME/vocsrc,
+else ~/.cache/vocsrc): worth it for what costs tens of milliseconds or more to build at
+every process start (the compiled rule scan, the validated CX lexicon).
+
+Entries are named by a digest of everything they were built from, so a stale one is never
+read; a missing, unreadable or unwritable directory only means building again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vocsrc"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short name for these inputs (a NUL between parts, so ("ab", "c") != ("a", "bc"))."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def load(name: str) -> bytes | None:
+    try:
+        return (cache_dir() / name).read_bytes()
+    except OSError:
+        return None
+
+
+def save(name: str, data: bytes) -> None:
+    """Write atomically (a reader never sees half a file); give up quietly on a read-only home."""
+    path = cache_dir() / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
