@@ -307,11 +307,11 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
     # when the parent runs other threads (Streamlit does), so only fork when single-threaded
     methods = mp.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
-        # load both lexicons and the rule scan here, once, for the workers to inherit (each
-        # loaded its own); without the scan every rule regex may run, so compile them all
+        # load both lexicons, the rule scan and every rule regex here, once, for the workers
+        # to inherit (each built its own, and compiled the regexes of what it met)
         raw_analyzer()
-        if prescreen(default_lexicon()).scan is None:
-            default_lexicon().compile()
+        prescreen(default_lexicon())
+        default_lexicon().compile()
         # workers inherit the texts and take chunks from a shared counter (no Pool: its
         # helper threads cost the parent ~1 ms of CPU per chunk; see parallel.py)
         from vocsrc.sentiment.parallel import _score_forked
