@@ -17,6 +17,7 @@ on the real external data.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon
@@ -82,19 +83,32 @@ def score_short_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
                                else engine.scores_split(text, toks))
     if not toks:
         return new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
-    try:
-        s = sum(map(ends.__getitem__, toks))
-    except KeyError:
+    # sentences: one, plus one after each token that ends one and is not the last; only tokens
+    # ending in . ! or ? (and closing quotes) can, and _ENDING finds those followed by a space
+    n = 1
+    for m in _ENDING.finditer(text):
+        tok = text[:m.end() - 1].rsplit(None, 1)[-1]
+        e = ends.get(tok)
+        if e is None:
+            e = ends[tok] = _ends_sentence(tok)
+        n += e
+    if text[-1].isspace():
+        n -= ends.get(toks[-1], 0)  # the last token, counted above, ends the text
+    if flagged:
         learn_ends(ends, toks)
-        s = sum(map(ends.__getitem__, toks))
-    # sentences: one, plus one after each boundary token but the last
-    n = 1 + s - ends[toks[-1]]
-    cx = lex.shifted(compound, flagged_shift(text, toks, n, flagged, lex, ends)) if flagged else compound
+        cx = lex.shifted(compound, flagged_shift(text, toks, n, flagged, lex, ends))
+    else:
+        cx = compound
     return _short_score(text, neg, neu, pos, compound, cx, n)
 
 
+# sentence punctuation, closing quotes, then whitespace: the end of a token that may end a
+# sentence (\s is what str.split cuts at: both use str.isspace)
+_ENDING = re.compile(r"""[.!?]["'\u201d)\]]*\s""")
+
+
 def learn_ends(ends: dict[str, int], tokens: list[str]) -> None:
-    """Record for each new token whether split_sentences ends a sentence after it."""
+    """Record for each token not seen before whether split_sentences ends a sentence after it."""
     if len(ends) > _FACTS_MAX:
         ends.clear()
     new = set(tokens).difference(ends)  # in C: a narrative's 180 tokens hold few new ones
