@@ -29,9 +29,22 @@ def method_text() -> str:
         "short_words": document.SHORT_WORDS, "neg_weight": f"{document.NEG_WEIGHT:g}",
         "pos": f"{document.POS_THRESHOLD:+g}", "neg": f"{document.NEG_THRESHOLD:+g}",
         "top_box": f"{SENTIMENT_TOP_BOX_AT:+g}", "min_n_share": config.MIN_N_SHARE,
-        "min_n_compare": config.MIN_N_COMPARE,
+        "min_n_compare": config.MIN_N_COMPARE, "rule_screen": rule_screen(),
     }
     return Template(METHOD_MD.read_text(encoding="utf-8")).substitute(values)
+
+
+def rule_screen() -> str:
+    """Which first pass picks the comments the CX rules run on, in words."""
+    from vocsrc.sentiment.cx import default_lexicon
+    from vocsrc.sentiment.rulescan import rule_scan
+
+    if rule_scan(default_lexicon()) is not None:
+        import hyperscan
+
+        return f"Hyperscan {hyperscan.__version__} matches every rule in one compiled pass over each comment"
+    return ("an index of each rule's words (Hyperscan is not installed, is switched off by VOC_RULESCAN=off, "
+            "or cannot read one of your rules), slower on long comments")
 
 
 def bank_table(bank) -> pd.DataFrame:

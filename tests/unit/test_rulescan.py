@@ -163,3 +163,16 @@ def test_switched_off_or_unsupported_rules_leave_the_exact_path(tmp_path, monkey
     text = "Tr\u00e8s d\u00e9\u00e7u. Still waiting for 3 hours."
     mine, default = document.score_document(text, lex), document.score_document(text, LEX)
     assert mine.cx_compound < default.cx_compound < mine.vader_compound + 1e-9
+
+
+def test_the_method_text_says_which_first_pass_picks_the_comments(monkeypatch) -> None:
+    from vocsrc import method
+
+    assert method.rule_screen().startswith("Hyperscan 0.9.1")
+    monkeypatch.setenv(rulescan.ENV_SWITCH, "off")
+    rulescan.clear_cache()
+    try:
+        assert method.rule_screen().startswith("an index of each rule's words")
+    finally:
+        monkeypatch.delenv(rulescan.ENV_SWITCH)
+        rulescan.clear_cache()
