@@ -77,8 +77,8 @@ def score_short_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
                         flagged: list[tuple[int, int]], ends: dict[str, int]) -> TextScore:
     """score_short when Hyperscan screens the rules (rulescan.py): ``flagged`` is what the scan
     found in this text (``RuleScan.ends``). No trigger index and no per-token word facts, only
-    whether each token ends a sentence (``ends``, learnt here); the rules run only for a text,
-    and only in the sentences of it, the scan flags."""
+    whether a token that may end a sentence does (``ends``, learnt here); the rules run only
+    for a text, and only in the sentences of it, the scan flags."""
     neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
                                else engine.scores_split(text, toks))
     if not toks:
@@ -86,25 +86,51 @@ def score_short_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
     # sentences: one, plus one after each token that ends one and is not the last; only tokens
     # ending in . ! or ? (and closing quotes) can, and _ENDING finds those followed by a space
     n = 1
+    cuts = []  # where each such token ends (the whitespace after it)
     for m in _ENDING.finditer(text):
-        tok = text[:m.end() - 1].rsplit(None, 1)[-1]
+        cut = m.end() - 1
+        tok = text[:cut].rsplit(None, 1)[-1]
         e = ends.get(tok)
         if e is None:
             e = ends[tok] = _ends_sentence(tok)
-        n += e
-    if text[-1].isspace():
-        n -= ends.get(toks[-1], 0)  # the last token, counted above, ends the text
-    if flagged:
-        learn_ends(ends, toks)
-        cx = lex.shifted(compound, flagged_shift(text, toks, n, flagged, lex, ends))
-    else:
-        cx = compound
+        if e:
+            n += 1
+            cuts.append(cut)
+    if text[-1].isspace() and ends.get(toks[-1], 0):
+        n -= 1  # the last token, counted above, ends the text
+        cuts.pop()
+    cx = lex.shifted(compound, flagged_shift(text, n, cuts, flagged, lex)) if flagged else compound
     return _short_score(text, neg, neu, pos, compound, cx, n)
 
 
 # sentence punctuation, closing quotes, then whitespace: the end of a token that may end a
 # sentence (\s is what str.split cuts at: both use str.isspace)
 _ENDING = re.compile(r"""[.!?]["'\u201d)\]]*\s""")
+_TEXT = re.compile(r"\S")
+
+
+def flagged_shift(text: str, n: int, cuts: list[int], flagged: list[tuple[int, int]], lex: CxLexicon) -> float:
+    """The CX shift summed over the ``n`` sentences of a text without line breaks and of at
+    most SHORT_WORDS words, which end at ``cuts`` (and the text's end), given where the scan
+    found a rule may match: only the sentences holding such a place are checked, and only
+    for those rules."""
+    if n == 1:
+        return lex.shift(text, lex.candidates(text).intersection([r for r, _ in flagged]))
+    # split_sentences' pieces: from the first character after whitespace to a cut (no run-on
+    # sentence to cut at commas in so few words)
+    total = 0.0
+    start = _TEXT.search(text).start()  # type: ignore[union-attr]
+    for end in (*cuts, len(text.rstrip())):
+        # a match ending in this sentence ends at start..end in the text
+        rules = [r for r, e in flagged if start <= e <= end]
+        if rules:
+            part = text[start:end]
+            total += lex.shift(part, lex.candidates(part).intersection(rules))
+        nxt = _TEXT.search(text, end)
+        if nxt is None:
+            break
+        start = nxt.start()
+    return total
 
 
 def learn_ends(ends: dict[str, int], tokens: list[str]) -> None:
@@ -113,35 +139,6 @@ def learn_ends(ends: dict[str, int], tokens: list[str]) -> None:
         ends.clear()
     new = set(tokens).difference(ends)  # in C: a narrative's 180 tokens hold few new ones
     ends.update(zip(new, map(_ends_sentence, new)))
-
-
-def flagged_shift(text: str, toks: list[str], n: int, flagged: list[tuple[int, int]], lex: CxLexicon,
-                  ends: dict[str, int]) -> float:
-    """The CX shift summed over the sentences of ``text`` (whitespace tokens ``toks``, ``n``
-    sentences, each token's ``ends`` learnt), given where the scan found a rule may match:
-    only the sentences holding such a place are checked, and only for those rules."""
-    if n == 1:
-        return lex.shift(text, lex.candidates(text).intersection([r for r, _ in flagged]))
-    # split_sentences of a text without line breaks and of at most SHORT_WORDS words: a
-    # sentence runs from a token's start to the end of the next token that ends one (or the
-    # last), so it is found by walking the tokens, without the splitter's regexes
-    total = 0.0
-    pos = 0
-    start = -1
-    last = len(toks) - 1
-    for k, t in enumerate(toks):
-        at = text.find(t, pos)
-        if start < 0:
-            start = at
-        pos = at + len(t)
-        if k == last or ends[t]:
-            # a match ending in this sentence ends at start..pos in the text
-            rules = [r for r, e in flagged if start <= e <= pos]
-            if rules:
-                part = text[start:pos]
-                total += lex.shift(part, lex.candidates(part).intersection(rules))
-            start = -1
-    return total
 
 
 def score_long(text: str, toks: list[str], engine: Any, lex: CxLexicon, facts: _TokenFacts) -> TextScore:
