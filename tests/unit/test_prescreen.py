@@ -106,3 +106,23 @@ def _forget_scans() -> None:
 
 
 score_document = document.score_document
+
+
+def test_joined_sentences_are_split_sentences_in_characters_and_tokens(external) -> None:
+    """The narrative path's sentences (document_fast.joined_sentences), run-on ones cut at
+    clause punctuation included, against split_sentences and the token-space splitter."""
+    from tests.unit.test_fastvader import DATASETS
+    from vocsrc.sentiment.document_fast import joined_sentences
+    from vocsrc.sentiment.sentences import _ends_sentence, _sentence_bounds, split_sentences
+
+    texts = DATASETS["cfpb_2015"][0](external)[::4] + DATASETS["tripadvisor"][0](external)[::10]
+    run_on = 0
+    ends: dict[str, int] = {}
+    for t in texts:
+        toks = t.split()
+        joined = " ".join(toks)
+        spans, bounds = joined_sentences(joined, len(toks), ends)
+        assert bounds == _sentence_bounds(toks, _ends_sentence), t
+        assert [joined[a:b] for a, b in spans] == split_sentences(joined), t
+        run_on += any(b - a < len(toks) and joined[b - 1] in ",;:" for a, b in spans)
+    assert run_on > 100

@@ -23,7 +23,8 @@ from typing import Any
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.prescreen import Prescreen
 from vocsrc.sentiment.rulescan import RuleScan
-from vocsrc.sentiment.sentences import (END, RELEVANT, _FACTS_MAX, _ends_sentence, _sentence_bounds, _TokenFacts,
+from vocsrc.sentiment.sentences import (END, LONG_SENTENCE_WORDS, RELEVANT, _FACTS_MAX, _ends_sentence,
+                                        _sentence_bounds, _TokenFacts,
                                         split_sentences)
 from vocsrc.sentiment.textscore import NEG_THRESHOLD, POS_THRESHOLD, TextScore, label, new_score, pool
 
@@ -172,24 +173,60 @@ def score_long_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
     """score_long when Hyperscan screens the rules: ``flagged`` is what the scan found in
     ``" ".join(toks)`` (``RuleScan.ends``), and only the sentences holding one of those
     places run the rules (the others keep their raw compound)."""
-    learn_ends(ends, toks)  # a narrative nearly always holds a token not seen before
-    bounds = _sentence_bounds(toks, ends.__getitem__)
-    parts = [" ".join(toks[a:b]) for a, b in bounds]
+    joined = " ".join(toks)
+    spans, bounds = joined_sentences(joined, len(toks), ends)
+    parts = [joined[a:b] for a, b in spans]
     (neg, neu, pos, compound), raws = engine.split_scores(text, toks, parts, bounds)
     cxs = raws
     if flagged:
         cxs = list(raws)
-        start = 0
-        for k, part in enumerate(parts):
-            end = start + len(part)
+        for k, (start, end) in enumerate(spans):
             # a match ending in this sentence ends at start..end of the joined tokens
             rules = [r for r, e in flagged if start <= e <= end]
             if rules:
-                shift = lex.shift(part, lex.candidates(part).intersection(rules))
+                shift = lex.shift(parts[k], lex.candidates(parts[k]).intersection(rules))
                 if shift:
                     cxs[k] = lex.shifted(raws[k], shift)
-            start = end + 1
     return _long_score(parts, neg, neu, pos, compound, cxs)
+
+
+_CLAUSE_END = re.compile(r"[,;:] ")
+
+
+def joined_sentences(joined: str, n: int, ends: dict[str, int]) -> tuple[list[tuple[int, int]],
+                                                                          list[tuple[int, int]]]:
+    """sentences._sentence_bounds of a text of ``n`` tokens joined by single spaces, as character
+    spans and token ranges: only tokens ending in sentence punctuation are looked at (found by
+    _ENDING, their verdict cached in ``ends``), and clause punctuation only in run-on sentences.
+    The tokens of characters start..cut (cut a space) are ``joined.count(" ", start, cut) + 1``."""
+    spans: list[tuple[int, int]] = []
+    bounds: list[tuple[int, int]] = []
+    start = first = 0  # the current sentence's first character and first token
+
+    def close(end: int, last: int) -> None:
+        nonlocal start, first
+        if last - first > LONG_SENTENCE_WORDS:
+            # run-on sentence: cut after clause punctuation, as split_sentences does with _CLAUSE
+            for m in _CLAUSE_END.finditer(joined, start, end):
+                cut = m.start() + 1
+                upto = first + joined.count(" ", start, cut) + 1
+                spans.append((start, cut))
+                bounds.append((first, upto))
+                start, first = cut + 1, upto
+        spans.append((start, end))
+        bounds.append((first, last))
+        start, first = end + 1, last
+
+    for m in _ENDING.finditer(joined):
+        cut = m.end() - 1  # the space after a token ending in sentence punctuation
+        tok = joined[joined.rfind(" ", 0, cut) + 1:cut]
+        e = ends.get(tok)
+        if e is None:
+            e = ends[tok] = _ends_sentence(tok)
+        if e:
+            close(cut, first + joined.count(" ", start, cut) + 1)
+    close(len(joined), n)
+    return spans, bounds
 
 
 def _long_score(parts: list[str], neg: float, neu: float, pos: float, compound: float,
