@@ -254,12 +254,21 @@ def score_batch(texts: list[str], lexicon: CxLexicon | None = None) -> list[Text
                 continue
         out.append(score_document(t, lex))
     if fast:
-        # a narrative is scanned as its joined tokens, which score_long_scanned reads
-        flagged = scan.ends_many([t if short else t.strip() for _, t, _, short in fast])
+        # short comments share one scan (a call costs more than scanning one); a narrative is
+        # scanned alone (joined with others the scan ran slower per character), as its joined
+        # tokens, which score_long_scanned reads
+        flagged = scan.ends_many([t for _, t, _, short in fast if short])
         ends = pre.ends
-        for k, (i, t, toks, short) in enumerate(fast):
-            score = score_short_scanned if short else score_long_scanned
-            out[i] = score(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
+        k = 0
+        for i, t, toks, short in fast:
+            if short:
+                out[i] = score_short_scanned(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
+                k += 1
+            else:
+                low = t.strip().lower()
+                if "\u2019" in low:
+                    low = low.replace("\u2019", "'")
+                out[i] = score_long_scanned(t, toks, engine, lex, scan.ends(low), ends)
     return out
 
 
