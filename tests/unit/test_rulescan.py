@@ -22,7 +22,7 @@ def _one_rule_scan(pattern: str) -> rulescan.RuleScan:
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=[rulescan.hs_pattern(pattern, re.IGNORECASE).encode()], ids=[0], elements=1,
                flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY])
-    return rulescan.RuleScan(LEX, db)
+    return rulescan.RuleScan(db)
 
 
 def test_the_default_rules_all_compile_for_the_scan() -> None:
@@ -176,3 +176,15 @@ def test_the_method_text_says_which_first_pass_picks_the_comments(monkeypatch) -
     finally:
         monkeypatch.delenv(rulescan.ENV_SWITCH)
         rulescan.clear_cache()
+
+
+def test_a_regex_of_nothing_is_left_out_not_matched_everywhere() -> None:
+    """A parent theme has neither phrases nor patterns: "(?!)", which converted (its lookahead
+    dropped) would match at every position and flag every text."""
+    from vocsrc.sentiment.matching import NEVER, alternation_source
+
+    scan = rulescan.build_scan([NEVER, alternation_source(["still waiting"], ())], "test")
+    assert scan is not None
+    assert scan.ends("lovely crew") == []
+    assert scan.ends("still waiting") == [(1, 13)]
+    assert rulescan.build_scan([NEVER], "test") is None

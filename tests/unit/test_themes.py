@@ -217,7 +217,26 @@ def _variants(texts: list[str]) -> list[str]:
     return out
 
 
-def test_fast_tagging_equals_case_insensitive_tagging(external: Path) -> None:
+@pytest.fixture(params=["hyperscan", "off"])
+def scan_mode(request, monkeypatch: pytest.MonkeyPatch):
+    """Tag with the Hyperscan screen and without it (the trigger index alone)."""
+    from vocsrc.sentiment import rulescan
+    from vocsrc.themes import tagging
+
+    if request.param == "off":
+        monkeypatch.setenv(rulescan.ENV_SWITCH, "off")
+    tagging._CACHE.clear()
+    yield request.param
+    tagging._CACHE.clear()
+
+
+def _scan_is(mode: str, bank) -> None:
+    from vocsrc.themes import tagging
+
+    assert (tagging._compiled(bank).scan is not None) == (mode == "hyperscan")
+
+
+def test_fast_tagging_equals_case_insensitive_tagging(external: Path, scan_mode: str) -> None:
     from tests.unit.test_fastvader import DATASETS
 
     texts = list(EXAMPLES.values())
@@ -225,10 +244,11 @@ def test_fast_tagging_equals_case_insensitive_tagging(external: Path) -> None:
         texts += DATASETS[name][0](external)[::4]
     texts += _variants(texts[::20])
     for bank in (load_bank(use_env=False), airline_bank()):
+        _scan_is(scan_mode, bank)
         assert [tag(t, bank) for t in texts] == [_reference_tag(t, bank) for t in texts]
 
 
-def test_fast_tagging_on_awkward_phrases(tmp_path: Path) -> None:
+def test_fast_tagging_on_awkward_phrases(tmp_path: Path, scan_mode: str) -> None:
     """Phrases of *-words only, sharing stems, with digits, hyphens and apostrophes, and a
     pattern whose trigger may be absent: the ASCII path tags as the one alternation does."""
     path = _write(tmp_path, r"""
@@ -244,6 +264,7 @@ triggers = ["fees"]
 replace = true
 """)
     bank = load_bank(path, use_env=False)
+    _scan_is(scan_mode, bank)
     rng = random.Random(9)
     vocab = ["cancel", "cancellation", "cancelled", "can", "wi-fi", "wifi", "24/7", "help", "desk", "don't",
              "care", "e-mail", "email", "long", "lines", "line", "fee", "fees", "12", "x", "'", "-", ".", "_"]

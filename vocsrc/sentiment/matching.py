@@ -251,7 +251,10 @@ def alternation_source(phrases: Sequence[str], patterns: Sequence[str]) -> str:
     if phrases:
         alts.append(_BOUND_L + "(?:" + "|".join(_phrase_body(p) for p in phrases) + ")" + _BOUND_R)
     alts.extend(f"(?:{p})" for p in patterns)
-    return "|".join(alts) or "(?!)"
+    return "|".join(alts) or NEVER
+
+
+NEVER = "(?!)"  # the regex of no phrase and no pattern: matches nothing
 
 
 def lower_phrases(phrases: Sequence[str], patterns: Sequence[str] = ()) -> re.Pattern[str] | None:

@@ -44,7 +44,7 @@ from typing import Any
 
 from vocsrc.sentiment import diskcache, sentences
 from vocsrc.sentiment.cx import CxLexicon
-from vocsrc.sentiment.matching import alternation_source
+from vocsrc.sentiment.matching import NEVER, alternation_source
 
 _SEP = "\x00 "
 ENV_SWITCH = "VOC_RULESCAN"  # "off": never use Hyperscan (tests compare both ways)
@@ -189,13 +189,12 @@ def scan_bytes(low: str) -> bytes:
 
 
 class RuleScan:
-    """Every rule of one lexicon in one Hyperscan database; ``ends`` lists (rule, end offset)."""
+    """Several regexes (a lexicon's rules, a bank's themes) in one Hyperscan database; ``ends``
+    lists (regex index, end offset)."""
 
-    def __init__(self, lexicon: CxLexicon, database: Any) -> None:
-        self.lexicon = lexicon
+    def __init__(self, database: Any) -> None:
         self._db = database
         self._local = threading.local()
-        self._found: list[tuple[int, int]] = []
 
     def _scratch(self) -> Any:
         scratch = getattr(self._local, "scratch", None)
@@ -254,43 +253,56 @@ def _sources(lex: CxLexicon) -> list[str]:
 
 
 # bump when hs_pattern changes what it writes, so cached databases are compiled again
-_FORMAT = 2
+_FORMAT = 3
 
 
-def _database(lex: CxLexicon) -> Any:
-    """The compiled database, from the cache directory when it was compiled before (keyed by
-    the rules' own regex sources, so a cached one is found without compiling or converting)."""
+def _database(sources: list[str], kind: str) -> Any:
+    """The compiled database of these regex sources (each compiled with IGNORECASE), from the
+    cache directory when it was compiled before (keyed by the sources themselves, so a cached
+    one is found without compiling or converting them)."""
     import hyperscan
 
     mode = hyperscan.HS_MODE_BLOCK
     flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_ALLOWEMPTY
-    sources = _sources(lex)
-    name = f"cx-rules-{diskcache.digest(hyperscan.__version__, str(_FORMAT), str(flags), *sources)}.hsdb"
+    name = f"{kind}-{diskcache.digest(hyperscan.__version__, str(_FORMAT), str(flags), *sources)}.hsdb"
     data = diskcache.load(name)
     if data is not None:
         try:
             return hyperscan.loadb(data, mode)
         except hyperscan.error:
             pass  # written by another build of the library: compile it again
-    patterns = [hs_pattern(source, re.IGNORECASE) for source in sources]
+    # a theme with neither phrases nor patterns (a parent) has the never-matching "(?!)": it is
+    # left out (converted, the dropped lookahead would leave a pattern matching everywhere)
+    ids = [i for i, source in enumerate(sources) if source != NEVER]
+    if not ids:
+        raise Unsupported("nothing to match")
+    patterns = [hs_pattern(sources[i], re.IGNORECASE).encode("ascii") for i in ids]
     db = hyperscan.Database(mode=mode)
-    db.compile(expressions=[p.encode("ascii") for p in patterns], ids=list(range(len(patterns))),
-               elements=len(patterns), flags=[flags] * len(patterns))
+    db.compile(expressions=patterns, ids=ids, elements=len(ids), flags=[flags] * len(ids))
     diskcache.save(name, hyperscan.dumpb(db))
     return db
 
 
-def _build(lex: CxLexicon) -> RuleScan | None:
+def build_scan(sources: list[str], kind: str) -> RuleScan | None:
+    """A RuleScan of these regex sources (as ``matching.alternation`` writes them, compiled
+    with IGNORECASE), or None: Hyperscan missing, switched off ($VOC_RULESCAN=off), unable to
+    stand in for one of them, or refused by this CPU. ``kind`` names the cache entry."""
     if os.environ.get(ENV_SWITCH, "").lower() in ("off", "0", "no", "false"):
         return None
     try:
         import hyperscan  # noqa: F401
     except ImportError:
         return None
+    if not sources:
+        return None
     try:
-        return RuleScan(lex, _database(lex))
+        return RuleScan(_database(sources, kind))
     except Exception:  # noqa: BLE001  (an unsupported pattern, a CPU Hyperscan rejects: the exact path runs)
         return None
+
+
+def _build(lex: CxLexicon) -> RuleScan | None:
+    return build_scan(_sources(lex), "cx-rules")
 
 
 class _Entry:

@@ -23,8 +23,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vocsrc.sentiment.matching import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, build_triggers, \
-    case_free, lower_and_tokens, lower_is_safe, lower_phrases, tokens
+from vocsrc.sentiment.matching import _BOUND_L, _BOUND_R, TriggerIndex, _phrase_body, alternation, \
+    alternation_source, build_triggers, case_free, lower_and_tokens, lower_is_safe, lower_phrases, tokens
+from vocsrc.sentiment.rulescan import RuleScan, build_scan
 from vocsrc.themes.bank import ThemeBank, default_bank
 
 
@@ -47,6 +48,9 @@ class CompiledBank:
     # when a phrase is not ASCII
     phrase_checks: tuple[tuple[tuple[tuple[frozenset[str], str | None, str, re.Pattern[str]], ...],
                                tuple[re.Pattern[str], bool] | None] | None, ...] = ()
+    # every theme's regex in one Hyperscan pass (sentiment/rulescan.py), or None: a theme
+    # can only be tagged where it reports one of that theme's regex could match
+    scan: RuleScan | None = None
 
 
 def _phrase_checks(phrases: tuple[str, ...], patterns: tuple[str, ...]
@@ -97,7 +101,8 @@ def compile_bank(bank: ThemeBank) -> CompiledBank:
     return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
                         tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index,
                         tuple(_split_regexes(t.phrases, t.patterns) for t in bank.themes),
-                        index.lower_ok, tuple(_phrase_checks(t.phrases, t.patterns) for t in bank.themes))
+                        index.lower_ok, tuple(_phrase_checks(t.phrases, t.patterns) for t in bank.themes),
+                        build_scan([alternation_source(t.phrases, t.patterns) for t in bank.themes], "themes"))
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
@@ -118,9 +123,24 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
     if not isinstance(text, str) or not text:
         return []
     cb = _compiled(bank or default_bank())
+    scan = cb.scan
+    if scan is not None and lower_is_safe(text):
+        # most texts mention no theme: one compiled pass says so without tokenising them
+        low = text.lower()
+        flagged = scan.ends(low.replace("\u2019", "'") if "\u2019" in low else low)
+        if not flagged:
+            return []
+        return _tag_found(text, cb, {i for i, _ in flagged}, include_parents)
+    return _tag_found(text, cb, None, include_parents)
+
+
+def _tag_found(text: str, cb: CompiledBank, flagged: set[int] | None, include_parents: bool) -> list[str]:
+    # tag() after the scan: only themes it flagged (all when ``flagged`` is None) are looked at
     if cb.lower_ok and text.isascii():
         low, toks = lower_and_tokens(text)  # shared with the CX pre-check that scored it
         found = cb.triggers.lookup_lower_tokens(low, toks)
+        if flagged is not None:
+            found &= flagged
         if not found:
             return []
         hits = set()
@@ -137,6 +157,8 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
     elif cb.lower_ok and lower_is_safe(text):
         low = text.lower()
         found = cb.triggers.lookup_lower(low)
+        if flagged is not None:
+            found &= flagged
         if not found:
             return []
         text = text.replace("\u2019", "'")
@@ -152,6 +174,8 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
                 hits.add(i)
     else:
         found = cb.triggers.lookup(text)
+        if flagged is not None:
+            found &= flagged
         if not found:
             return []
         text = text.replace("\u2019", "'")
