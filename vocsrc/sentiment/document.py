@@ -175,23 +175,34 @@ def score_document(text: str, lexicon: CxLexicon | None = None) -> TextScore:
         lex = lexicon or default_lexicon()
         pre = prescreen(lex)
         if pre.usable and lower_is_safe(text) and hasattr(engine, "scores_split"):
-            toks = text.split()
-            if len(toks) <= SHORT_WORDS:
-                scan = pre.scan
-                if scan is not None:
-                    low = text.lower()
-                    if "\u2019" in low:
-                        low = low.replace("\u2019", "'")  # as the rules read each sentence
-                    return score_short_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
-                return score_short(text, toks, engine, lex, pre)
-            if not engine.has_emoji(text) and " ".join(toks) == text.strip():
-                scan = pre.scan
-                if scan is not None:
-                    low = text.strip().lower()
-                    if "\u2019" in low:
-                        low = low.replace("\u2019", "'")
-                    return score_long_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
-                return score_long(text, toks, engine, lex, pre.facts)
+            got = _fast_score(text, text.split(), engine, lex, pre)
+            if got is not None:
+                return got
+    return _general_score(text, lexicon)
+
+
+def _fast_score(text: str, toks: list[str], engine: Any, lex: CxLexicon, pre: Any) -> TextScore | None:
+    """score_document by a fast path (document_fast.py) of a text without line breaks where
+    lower_is_safe holds, given its whitespace tokens; None when none applies."""
+    scan = pre.scan
+    if len(toks) <= SHORT_WORDS:
+        if scan is not None:
+            low = text.lower()
+            if "\u2019" in low:
+                low = low.replace("\u2019", "'")  # as the rules read each sentence
+            return score_short_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
+        return score_short(text, toks, engine, lex, pre)
+    if not engine.has_emoji(text) and " ".join(toks) == text.strip():
+        if scan is not None:
+            low = text.strip().lower()
+            if "\u2019" in low:
+                low = low.replace("\u2019", "'")
+            return score_long_scanned(text, toks, engine, lex, scan.ends(low), pre.ends)
+        return score_long(text, toks, engine, lex, pre.facts)
+    return None
+
+
+def _general_score(text: str, lexicon: CxLexicon | None) -> TextScore:
     # document_compound(analyse(text)) and the evidence sentences, without building
     # an Analysis: min/max return the first extreme, as list.index finds it
     whole, cx_whole, parts, _, cxs, words = _analyse(text, lexicon)
@@ -239,36 +250,28 @@ def score_batch(texts: list[str], lexicon: CxLexicon | None = None) -> list[Text
     if scan is None or not hasattr(engine, "scores_split"):
         return [score_document(t, lex) for t in texts]
     out: list[Any] = []
-    # (position in out, text, tokens, is it short) of the texts both scanned paths take
-    fast: list[tuple[int, str, list[str], bool]] = []
+    # (position in out, text, tokens) of the short comments, which share one scan (a call
+    # costs more than scanning one); anything else is scored at once (a narrative is scanned
+    # alone: joined with others the scan ran slower per character, and its tokens are not
+    # kept waiting)
+    short: list[tuple[int, str, list[str]]] = []
+    usable = pre.usable
     for t in texts:
-        if type(t) is str and "\n" not in t and lower_is_safe(t):
+        if usable and type(t) is str and "\n" not in t and lower_is_safe(t):
             toks = t.split()
             if len(toks) <= SHORT_WORDS:
-                fast.append((len(out), t, toks, True))
+                short.append((len(out), t, toks))
                 out.append(None)
                 continue
-            if not engine.has_emoji(t) and " ".join(toks) == t.strip():
-                fast.append((len(out), t, toks, False))
-                out.append(None)
-                continue
+            got = _fast_score(t, toks, engine, lex, pre)
+            out.append(got if got is not None else _general_score(t, lex))
+            continue
         out.append(score_document(t, lex))
-    if fast:
-        # short comments share one scan (a call costs more than scanning one); a narrative is
-        # scanned alone (joined with others the scan ran slower per character), as its joined
-        # tokens, which score_long_scanned reads
-        flagged = scan.ends_many([t for _, t, _, short in fast if short])
+    if short:
+        flagged = scan.ends_many([t for _, t, _ in short])
         ends = pre.ends
-        k = 0
-        for i, t, toks, short in fast:
-            if short:
-                out[i] = score_short_scanned(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
-                k += 1
-            else:
-                low = t.strip().lower()
-                if "\u2019" in low:
-                    low = low.replace("\u2019", "'")
-                out[i] = score_long_scanned(t, toks, engine, lex, scan.ends(low), ends)
+        for k, (i, t, toks) in enumerate(short):
+            out[i] = score_short_scanned(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
     return out
 
 
