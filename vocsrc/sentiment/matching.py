@@ -73,12 +73,15 @@ class TriggerIndex:
         """
         return self.lookup_lower_tokens(low, set(_lower_tokens(low)))
 
-    def lookup_lower_tokens(self, low: str, toks: set[str]) -> set[int]:
-        """``lookup_lower(low)`` given ``toks = set(tokens(low))``, for a caller that needs them too."""
+    def lookup_lower_tokens(self, low: str, toks: set[str], only: set[int] | None = None) -> set[int]:
+        """``lookup_lower(low)`` given ``toks = set(tokens(low))``, for a caller that needs them too;
+        with ``only``, just its targets among them (stems of other targets are not looked for)."""
         found = self._by_words(toks)
+        if only is not None:
+            found &= only
         if self.stem_plan is not None:
             for stem, target, longer in self.stem_plan:
-                if target in found:
+                if target in found or (only is not None and target not in only):
                     continue
                 p = low.find(stem)
                 while p >= 0:
@@ -94,6 +97,8 @@ class TriggerIndex:
                     for m in self.stems_lower.finditer(low):
                         found.add(self.stem_targets[int(m.lastgroup[1:])])  # type: ignore[index]
                     break
+            if only is not None:
+                found &= only
         return found
 
 

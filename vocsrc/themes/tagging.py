@@ -138,9 +138,7 @@ def _tag_found(text: str, cb: CompiledBank, flagged: set[int] | None, include_pa
     # tag() after the scan: only themes it flagged (all when ``flagged`` is None) are looked at
     if cb.lower_ok and text.isascii():
         low, toks = lower_and_tokens(text)  # shared with the CX pre-check that scored it
-        found = cb.triggers.lookup_lower_tokens(low, toks)
-        if flagged is not None:
-            found &= flagged
+        found = cb.triggers.lookup_lower_tokens(low, toks, flagged)
         if not found:
             return []
         hits = set()
