@@ -106,16 +106,13 @@ def _init_worker(bank_path: str | None) -> None:
 def _score_and_tag(texts: list[str]) -> tuple[list, ...]:
     """Scores as columns (cheap to send back) plus each text's theme keys."""
     from vocsrc.sentiment.document import score_batch
-    from vocsrc.themes.tagging import tag
+    from vocsrc.themes.tagging import tag_batch
 
     cols: tuple[list, ...] = tuple([] for _ in _SCORE_COLUMNS)
-    themes = []
-    bank = _BANK
-    for text, s in zip(texts, score_batch(texts)):
+    for s in score_batch(texts):
         for col, name in zip(cols, _SCORE_COLUMNS):
             col.append(getattr(s, name))
-        themes.append(tag(text, bank))
-    return (*cols, themes)
+    return (*cols, tag_batch(texts, _BANK))
 
 
 # ---------------------------------------------------------------- parent side
