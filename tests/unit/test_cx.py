@@ -8,7 +8,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from vocsrc.errors import ConfigError
-from vocsrc.sentiment import cx
+from vocsrc.sentiment import cx, cx_files
 from vocsrc.sentiment.cx import cx_compound, default_lexicon, load_lexicon
 from vocsrc.sentiment.document import score_document
 from vocsrc.sentiment.engine import raw_analyzer
@@ -197,7 +197,7 @@ def test_validated_lexicon_is_cached_and_follows_edits(tmp_path: Path, monkeypat
     fresh = cx.load_lexicon(user, use_env=False)
     (entry,) = (tmp_path / "cache" / "vocsrc").glob("cx-lexicon-*.json")
     # a second load reads the entry: switch validation off to prove it
-    monkeypatch.setattr(cx, "_validate", lambda sources: pytest.fail("validated again"))
+    monkeypatch.setattr(cx_files, "_validate", lambda sources: pytest.fail("validated again"))
     assert _shape(cx.load_lexicon(user, use_env=False)) == _shape(fresh)
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

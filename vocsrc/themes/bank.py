@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from vocsrc.errors import ConfigError
-from vocsrc.sentiment.cx import read_toml as _read
+from vocsrc.sentiment.cx_files import read_toml as _read
 from vocsrc.sentiment.matching import tokens
 
 THEMES_DIR = Path(__file__).resolve().parent
