@@ -35,14 +35,13 @@ import os
 from bisect import bisect_left
 from functools import lru_cache
 from itertools import chain, compress, count
-from math import fabs, sqrt
 from typing import Any
 
 from vaderSentiment import vaderSentiment as _ref
 
-from .fastvader_rules import BOOSTER, C_INCR, NEGATE, PUNCT, RULE_WORDS, valence_at
+from .fastvader_rules import (BOOSTER, C_INCR, NEGATE, PUNCT, RULE_WORDS, Scores, _but_rule, _compound,
+                              _punctuated_compound, _shares, valence_at)
 
-Scores = tuple[float, float, float, float]
 
 # A process scoring a large, varied corpus must not keep every URL it saw.
 _TOKEN_CACHE_MAX = 200_000
@@ -390,90 +389,3 @@ def _positions(words: list[str], word: str) -> list[int]:
         i = words.index(word, i + 1)
         out.append(i)
     return out
-
-
-def _shares(vals: list[float], compound_punct: tuple[float, float], n: int) -> Scores:
-    """(neg, neu, pos, compound) of ``n`` tokens with non-zero valences ``vals`` (after the
-    "but" rule), given the text's (compound, punctuation emphasis)."""
-    compound, punct = compound_punct
-    pos_sum = 0.0
-    neg_sum = 0.0
-    for v in vals:
-        if v > 0:
-            pos_sum += v + 1
-        else:
-            neg_sum += v - 1
-    neu_count = n - len(vals)
-    abs_neg = fabs(neg_sum)
-    if pos_sum > abs_neg:
-        pos_sum += punct
-    elif pos_sum < abs_neg:
-        neg_sum -= punct
-    total = pos_sum + fabs(neg_sum) + neu_count
-    return (
-        round(fabs(neg_sum / total), 3),
-        round(fabs(neu_count / total), 3),
-        round(fabs(pos_sum / total), 3),
-        compound,
-    )
-
-
-def _compound(vals: list[float], where: list[int], words: list[str], text: str) -> tuple[float, float]:
-    """VADER's 'but' rule, punctuation emphasis and normalisation: (compound, punctuation).
-
-    ``vals`` is changed in place by the 'but' rule, as vaderSentiment does.
-    """
-    if "but" in words:
-        _but_rule(vals, where, words.index("but"))
-    return _punctuated_compound(vals, text)
-
-
-def _but_rule(vals: list[float], where: list[int], bi: int) -> None:
-    """_but_check, in place, for the first "but" at position ``bi`` (``where``: the same frame).
-
-    Zeros stay zero, so only non-zero values need the (buggy) first-equal-value replacement.
-    """
-    for k in range(len(vals)):
-        v = vals[k]
-        si = vals.index(v)
-        p = where[si]
-        if p < bi:
-            vals[si] = v * 0.5
-        elif p > bi:
-            vals[si] = v * 1.5
-
-
-def _punctuated_compound(vals: list[float], text: str) -> tuple[float, float]:
-    """score_valence's compound from the valences after the "but" rule: (compound, punctuation)."""
-    # operation for operation (float() calls dropped: the values are floats or
-    # small ints, whose conversion is exact).
-    sum_s = float(sum(vals))
-    if "!" in text or "?" in text:
-        punct = _punctuation(text)
-        if sum_s > 0:
-            sum_s += punct
-        elif sum_s < 0:
-            sum_s -= punct
-    else:
-        # Most sentences: the emphasis is 0 * 0.292 + 0 == 0.0, and adding 0.0 to a
-        # non-zero sum changes no bit, so skip counting.
-        punct = 0.0
-    compound = sum_s / sqrt((sum_s * sum_s) + 15)  # normalize(), alpha=15
-    if compound < -1.0:
-        compound = -1.0
-    elif compound > 1.0:
-        compound = 1.0
-    return round(compound, 4), punct
-
-
-def _punctuation(text: str) -> float:
-    """_punctuation_emphasis: up to four "!", and two or more "?"."""
-    ep_count = text.count("!")
-    if ep_count > 4:
-        ep_count = 4
-    ep_amplifier = ep_count * 0.292
-    qm_count = text.count("?")
-    qm_amplifier: float = 0
-    if qm_count > 1:
-        qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
-    return ep_amplifier + qm_amplifier
