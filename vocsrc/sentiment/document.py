@@ -255,9 +255,9 @@ def score_batch(texts: list[str], lexicon: CxLexicon | None = None) -> list[Text
     # alone: joined with others the scan ran slower per character, and its tokens are not
     # kept waiting)
     short: list[tuple[int, str, list[str]]] = []
-    usable = pre.usable
     for t in texts:
-        if usable and type(t) is str and "\n" not in t and lower_is_safe(t):
+        # (a scan exists only for a usable prescreen)
+        if type(t) is str and "\n" not in t and lower_is_safe(t):
             toks = t.split()
             if len(toks) <= SHORT_WORDS:
                 short.append((len(out), t, toks))

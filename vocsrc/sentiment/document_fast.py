@@ -1,18 +1,26 @@
 """score_document's fast paths: the same TextScore as document._analyse gives, with less work.
 
-Both take a text without a line break where ``lower_is_safe`` holds, already split into
+All take a text without a line break where ``lower_is_safe`` holds, already split into
 whitespace tokens, and a lexicon whose pre-check needs no always-run rule
 (``Prescreen.usable``); document.score_document sends every other text down the general
-path. tests/unit/test_document.py compares every field with a plain reference computation
-on the real external data.
+path. tests/unit/test_document.py and tests/unit/test_prescreen.py compare every field with
+the general path and a plain reference computation on the real external data.
 
-* ``score_short`` (up to SHORT_WORDS words): the raw score from the engine's pass over the
-  tokens; the sentence count from per-token boundary facts; the CX shift only for a text
-  holding a trigger word (``Prescreen.maybe``, one set test) whose candidate rules match
-  somewhere in the whole text (``Prescreen.none_fire``). Only then, and only for a text of
-  several sentences, is the text split into sentences.
-* ``score_long`` (single spaces between words, no emoji): sentences from the token facts,
-  text and sentences scored in one engine pass.
+With Hyperscan (rulescan.py), given what its scan found in the text:
+
+* ``score_short_scanned`` (up to SHORT_WORDS words): the raw score from the engine's pass
+  over the tokens; the sentence count from the few tokens ending in sentence punctuation;
+  the CX rules only in the sentences holding a place the scan flagged, for those rules.
+* ``score_long_scanned`` (single spaces between words, no emoji): sentences from the tokens
+  ending in sentence punctuation (``joined_sentences``), text and sentences scored in one
+  engine pass, the rules only in flagged sentences.
+
+Without it, the trigger index decides:
+
+* ``score_short``: the sentence count from per-token facts; the CX shift only for a text
+  holding a trigger word whose candidate rules match somewhere in the whole text
+  (``Prescreen.none_fire``); only then, and only for several sentences, is it split.
+* ``score_long``: sentences from the token facts, every sentence with a candidate checked.
 """
 
 from __future__ import annotations
@@ -22,7 +30,6 @@ from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.prescreen import Prescreen
-from vocsrc.sentiment.rulescan import RuleScan
 from vocsrc.sentiment.sentences import (END, LONG_SENTENCE_WORDS, RELEVANT, _FACTS_MAX, _ends_sentence,
                                         _sentence_bounds, _TokenFacts,
                                         split_sentences)

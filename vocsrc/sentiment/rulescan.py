@@ -197,6 +197,7 @@ class RuleScan:
         self._local = threading.local()
 
     def _scratch(self) -> Any:
+        # one per thread: Hyperscan refuses a scratch space in use by another scan
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             import hyperscan
@@ -208,10 +209,8 @@ class RuleScan:
         """(rule index, end offset) of every place a rule's regex may match in ``low``;
         empty when no rule can fire anywhere in the text."""
         found: list[tuple[int, int]] = []
-        local = self._local
-        scratch = local.scratch if hasattr(local, "scratch") else self._scratch()
         # positional arguments: this is called once per text, and keywords cost more than the scan
-        self._db.scan(scan_bytes(low), _on_match, 0, found, scratch)
+        self._db.scan(scan_bytes(low), _on_match, 0, found, self._scratch())
         return found
 
     def ends_many(self, texts: list[str]) -> dict[int, list[tuple[int, int]]]:
@@ -219,8 +218,6 @@ class RuleScan:
         lot: a scan call costs more than scanning a comment; ``texts`` as they are, where
         lower_is_safe holds, lower-cased here)."""
         found: list[tuple[int, int]] = []
-        local = self._local
-        scratch = local.scratch if hasattr(local, "scratch") else self._scratch()
         # "\x00 " between texts: a space before each, as scan_bytes puts before one text, and
         # a character no match can need after it; a match spanning two texts can only be
         # reported in addition to the real ones (harmless). lower() of the whole equals the
@@ -228,7 +225,7 @@ class RuleScan:
         joined = _SEP.join(texts).lower()
         if "\u2019" in joined:
             joined = joined.replace("\u2019", "'")
-        self._db.scan(scan_bytes(joined), _on_match, 0, found, scratch)
+        self._db.scan(scan_bytes(joined), _on_match, 0, found, self._scratch())
         out: dict[int, list[tuple[int, int]]] = {}
         if found:
             starts = list(accumulate((len(t) + len(_SEP) for t in texts[:-1]), initial=0))
@@ -237,10 +234,6 @@ class RuleScan:
                 k = bisect_right(starts, end) - 1
                 out.setdefault(k, []).append((rule, end - starts[k]))
         return out
-
-    def any(self, low: str) -> bool:
-        """Can any rule's regex match anywhere in ``low``?"""
-        return bool(self.ends(low))
 
 
 def _on_match(rule: int, start: int, end: int, flags: int, found: list[tuple[int, int]]) -> None:
