@@ -48,9 +48,11 @@ class CompiledBank:
     # when a phrase is not ASCII
     phrase_checks: tuple[tuple[tuple[tuple[frozenset[str], str | None, str, re.Pattern[str]], ...],
                                tuple[re.Pattern[str], bool] | None] | None, ...] = ()
-    # every theme's regex in one Hyperscan pass (sentiment/rulescan.py), or None: a theme
-    # can only be tagged where it reports one of that theme's regex could match
+    # every phrase (and each theme's patterns) in one Hyperscan pass (sentiment/rulescan.py),
+    # or None: a theme can only be tagged by a phrase, or its patterns, the scan flags;
+    # ``scan_ids``: the (theme, phrase index, -1 for the patterns) of each of its regexes
     scan: RuleScan | None = None
+    scan_ids: tuple[tuple[int, int], ...] = ()
 
 
 def _phrase_checks(phrases: tuple[str, ...], patterns: tuple[str, ...]
@@ -98,11 +100,36 @@ def _split_regexes(phrases: tuple[str, ...], patterns: tuple[str, ...]
 def compile_bank(bank: ThemeBank) -> CompiledBank:
     # a theme with patterns but no declared triggers cannot be pre-checked: always run it
     index = build_triggers([(t.phrases, t.triggers, bool(t.patterns and not t.triggers)) for t in bank.themes])
+    sources, ids = _scan_sources(bank)
     return CompiledBank(tuple(bank.keys()), tuple(t.parent for t in bank.themes),
                         tuple(alternation(t.phrases, t.patterns) for t in bank.themes), index,
                         tuple(_split_regexes(t.phrases, t.patterns) for t in bank.themes),
                         index.lower_ok, tuple(_phrase_checks(t.phrases, t.patterns) for t in bank.themes),
-                        build_scan([alternation_source(t.phrases, t.patterns) for t in bank.themes], "themes"))
+                        build_scan(sources, "themes"), ids)
+
+
+def _scan_sources(bank: ThemeBank) -> tuple[list[str], tuple[tuple[int, int], ...]]:
+    """Each phrase on its own, as ``alternation`` writes it, and each theme's patterns: so the
+    scan says which phrase may match, and only that one is checked (a theme has dozens)."""
+    sources: list[str] = []
+    ids: list[tuple[int, int]] = []
+    for i, t in enumerate(bank.themes):
+        for j, phrase in enumerate(t.phrases):
+            sources.append(alternation_source((phrase,), ()))
+            ids.append((i, j))
+        if t.patterns:
+            sources.append("|".join(f"(?:{p})" for p in t.patterns))
+            ids.append((i, -1))
+    return sources, tuple(ids)
+
+
+def _by_theme(cb: CompiledBank, flagged: list[tuple[int, int]]) -> dict[int, set[int]]:
+    # the scan's (regex, end) as theme -> its flagged phrase indexes (-1: its patterns)
+    out: dict[int, set[int]] = {}
+    for k, _ in flagged:
+        i, j = cb.scan_ids[k]
+        out.setdefault(i, set()).add(j)
+    return out
 
 
 _CACHE: dict[int, tuple[ThemeBank, CompiledBank]] = {}
@@ -130,15 +157,18 @@ def tag(text: str, bank: ThemeBank | None = None, include_parents: bool = False)
         flagged = scan.ends(low.replace("\u2019", "'") if "\u2019" in low else low)
         if not flagged:
             return []
-        return _tag_found(text, cb, {i for i, _ in flagged}, include_parents)
+        return _tag_found(text, cb, _by_theme(cb, flagged), include_parents)
     return _tag_found(text, cb, None, include_parents)
 
 
-def _tag_found(text: str, cb: CompiledBank, flagged: set[int] | None, include_parents: bool) -> list[str]:
-    # tag() after the scan: only themes it flagged (all when ``flagged`` is None) are looked at
+def _tag_found(text: str, cb: CompiledBank, flagged: dict[int, set[int]] | None,
+               include_parents: bool) -> list[str]:
+    # tag() after the scan: only the themes it flagged (all when ``flagged`` is None) are
+    # looked at, and on ASCII text only their flagged phrases and patterns
+    themes = None if flagged is None else set(flagged)
     if cb.lower_ok and text.isascii():
         low, toks = lower_and_tokens(text)  # shared with the CX pre-check that scored it
-        found = cb.triggers.lookup_lower_tokens(low, toks, flagged)
+        found = cb.triggers.lookup_lower_tokens(low, toks, themes)
         if not found:
             return []
         hits = set()
@@ -148,15 +178,21 @@ def _tag_found(text: str, cb: CompiledBank, flagged: set[int] | None, include_pa
                 if cb.regexes[i].search(text):
                     hits.add(i)
                 continue
-            if _any_phrase(checks[0], low, toks):
+            phrases, patterns = checks
+            if flagged is not None:
+                which = flagged[i]
+                phrases = tuple(phrases[j] for j in which if j >= 0)
+                if -1 not in which:
+                    patterns = None
+            if _any_phrase(phrases, low, toks):
                 hits.add(i)
-            elif checks[1] is not None and checks[1][0].search(low if checks[1][1] else text) is not None:
+            elif patterns is not None and patterns[0].search(low if patterns[1] else text) is not None:
                 hits.add(i)
     elif cb.lower_ok and lower_is_safe(text):
         low = text.lower()
         found = cb.triggers.lookup_lower(low)
-        if flagged is not None:
-            found &= flagged
+        if themes is not None:
+            found &= themes
         if not found:
             return []
         text = text.replace("\u2019", "'")
@@ -172,8 +208,8 @@ def _tag_found(text: str, cb: CompiledBank, flagged: set[int] | None, include_pa
                 hits.add(i)
     else:
         found = cb.triggers.lookup(text)
-        if flagged is not None:
-            found &= flagged
+        if themes is not None:
+            found &= themes
         if not found:
             return []
         text = text.replace("\u2019", "'")
@@ -226,7 +262,7 @@ def tag_batch(texts: list[str], bank: ThemeBank | None = None, include_parents: 
         flagged = scan.ends_many([texts[i] for i in short])
         for k, i in enumerate(short):
             f = flagged.get(k)
-            out[i] = _tag_found(texts[i], cb, {r for r, _ in f}, include_parents) if f else []
+            out[i] = _tag_found(texts[i], cb, _by_theme(cb, f), include_parents) if f else []
     return out  # type: ignore[return-value]
 
 
