@@ -188,3 +188,21 @@ def test_a_regex_of_nothing_is_left_out_not_matched_everywhere() -> None:
     assert scan.ends("lovely crew") == []
     assert scan.ends("still waiting") == [(1, 13)]
     assert rulescan.build_scan([NEVER], "test") is None
+
+
+def test_the_cache_directory_keeps_the_most_recently_used_entries_of_each_kind(tmp_path, monkeypatch) -> None:
+    import os
+
+    from vocsrc.sentiment import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for k in range(diskcache.KEEP + 5):
+        diskcache.save(f"cx-lexicon-{k:04d}.json", b"x")
+        os.utime(tmp_path / "vocsrc" / f"cx-lexicon-{k:04d}.json", (1000 + k, 1000 + k))
+    diskcache.save("themes-aaaa.hsdb", b"y")
+    assert diskcache.load("cx-lexicon-0005.json") == b"x"  # used again: kept at the next prune
+    diskcache.save("cx-lexicon-new.json", b"z")
+    kept = sorted(p.name for p in (tmp_path / "vocsrc").glob("cx-lexicon-*"))
+    assert len(kept) == diskcache.KEEP
+    assert "cx-lexicon-0005.json" in kept and "cx-lexicon-new.json" in kept and "cx-lexicon-0006.json" not in kept
+    assert (tmp_path / "vocsrc" / "themes-aaaa.hsdb").exists()

@@ -27,20 +27,36 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()[:24]
 
 
+# entries kept per kind (the name up to its last "-"): every edit of a lexicon or bank makes a
+# new one, so the least recently used beyond this many are deleted when one is written
+KEEP = 16
+
+
 def load(name: str) -> bytes | None:
+    path = cache_dir() / name
     try:
-        return (cache_dir() / name).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
+    try:
+        os.utime(path)  # used now: the last to be pruned
+    except OSError:
+        pass
+    return data
 
 
 def save(name: str, data: bytes) -> None:
-    """Write atomically (a reader never sees half a file); give up quietly on a read-only home."""
+    """Write atomically (a reader never sees half a file) and prune the kind's oldest entries;
+    give up quietly on a read-only home."""
     path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+        kind = name.rsplit("-", 1)[0]
+        entries = sorted(path.parent.glob(f"{kind}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
