@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vocsrc import config
+from vocsrc.sentiment.textscore import TextScore
 from vocsrc.store import open_store
 
 BATCH = 100_000  # texts per write (one transaction)
@@ -35,6 +36,7 @@ CHUNK = 500  # texts per worker task: big enough that messages cost little, smal
 _PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
 _SCORE_COLUMNS = ("vader_compound", "vader_pos", "vader_neu", "vader_neg", "cx_compound", "label", "cx_label",
                   "n_sentences", "neg_sentence", "pos_sentence")
+assert _SCORE_COLUMNS == TextScore._fields  # _score_and_tag transposes TextScores into these columns
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,9 @@ def _score_and_tag(texts: list[str]) -> tuple[list, ...]:
     from vocsrc.sentiment.document import score_batch
     from vocsrc.themes.tagging import tag_batch
 
-    cols: tuple[list, ...] = tuple([] for _ in _SCORE_COLUMNS)
-    for s in score_batch(texts):
-        for col, name in zip(cols, _SCORE_COLUMNS):
-            col.append(getattr(s, name))
+    scores = score_batch(texts)
+    # a TextScore is a tuple of these columns in this order: transposed in C, not field by field
+    cols = tuple(map(list, zip(*scores))) if scores else tuple([] for _ in _SCORE_COLUMNS)
     return (*cols, tag_batch(texts, _BANK))
 
 

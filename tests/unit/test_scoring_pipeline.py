@@ -79,3 +79,24 @@ def test_rescore_applies_an_adopted_phrase(demo_db, tmp_path, monkeypatch):
         versions = con.execute("SELECT DISTINCT scorer FROM text_scores").fetchall()
     assert tagged == texts > 500
     assert versions == [(result.scorer,)]
+
+
+def test_stored_scores_and_themes_are_each_texts_own(demo_db, monkeypatch):
+    """Every stored column is the text's TextScore field of that name, and its themes are tag()'s."""
+    from vocsrc.sentiment.document import score_document
+    from vocsrc.themes.tagging import tag
+    from vocsrc.themes.user_bank import bank_in_effect
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        rows = con.execute(f"""SELECT f.text, {', '.join('s.' + c for c in scoring._SCORE_COLUMNS)},
+                                      list(t.theme ORDER BY t.theme) FILTER (WHERE t.theme IS NOT NULL)
+                               FROM (SELECT text_hash, any_value(text) AS text FROM feedback
+                                     WHERE text IS NOT NULL GROUP BY 1) f
+                               JOIN text_scores s USING (text_hash)
+                               LEFT JOIN text_themes t USING (text_hash)
+                               GROUP BY ALL ORDER BY f.text LIMIT 400""").fetchall()
+    bank = bank_in_effect()
+    assert len(rows) == 400
+    for text, *stored, themes in rows:
+        assert tuple(stored) == tuple(score_document(text)), text
+        assert sorted(themes or []) == sorted(tag(text, bank)), text
