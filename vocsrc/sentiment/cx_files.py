@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from vocsrc.errors import ConfigError
@@ -52,22 +53,31 @@ def _number(value: Any, file: str, key: str, low: float, high: float) -> float:
     return float(value)
 
 
-def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Validated rule dicts keyed by rule name; ``[lexicon]`` entries become one-phrase rules."""
-    rules: dict[str, dict[str, Any]] = {}
-    raw_rules = data.get("rules", {})
-    if not isinstance(raw_rules, dict):
-        raise ConfigError(file, "rules", "must be a table of [rules.<name>] tables")
-    allowed = {"description", "valence", "phrases", "patterns", "triggers", "requires", "negatable", "replace"}
-    for name, body in raw_rules.items():
-        where = f"rules.{name}"
+def named_tables(data: dict[str, Any], section: str, file: str, allowed: set[str], names: str,
+                 form: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(name, "section.name", table) of each ``[section.<name>]`` table, checked: the section a
+    table of tables, names lower_snake_case, no key outside ``allowed`` (ConfigError else)."""
+    tables = data.get(section, {})
+    if not isinstance(tables, dict):
+        raise ConfigError(file, section, f"must be a table of {form} tables")
+    for name, body in tables.items():
+        where = f"{section}.{name}"
         if not _KEY.match(name):
-            raise ConfigError(file, where, "rule names are lower-case letters, digits and _")
+            raise ConfigError(file, where, f"{names} are lower-case letters, digits and _")
         if not isinstance(body, dict):
             raise ConfigError(file, where, "must be a table")
         unknown = set(body) - allowed
         if unknown:
-            raise ConfigError(file, f"{where}.{sorted(unknown)[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+            raise ConfigError(file, f"{where}.{sorted(unknown)[0]}",
+                              f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        yield name, where, body
+
+
+def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Validated rule dicts keyed by rule name; ``[lexicon]`` entries become one-phrase rules."""
+    rules: dict[str, dict[str, Any]] = {}
+    allowed = {"description", "valence", "phrases", "patterns", "triggers", "requires", "negatable", "replace"}
+    for name, where, body in named_tables(data, "rules", file, allowed, "rule names", "[rules.<name>]"):
         rule: dict[str, Any] = {"source": file}
         if "valence" in body:
             rule["valence"] = _number(body["valence"], file, f"{where}.valence", -4.0, 4.0)

@@ -29,14 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from vocsrc.errors import ConfigError
-from vocsrc.sentiment.cx_files import read_toml as _read
+from vocsrc.sentiment.cx_files import named_tables, read_toml as _read
 from vocsrc.sentiment.matching import tokens
 
 THEMES_DIR = Path(__file__).resolve().parent
 DEFAULT_BANK = THEMES_DIR / "default_bank.toml"
 AIRLINE_BANK = THEMES_DIR / "airline_bank.toml"
 ENV_VAR = "VOC_THEME_BANK"
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _ALLOWED = {"description", "phrases", "patterns", "triggers", "parent", "replace", "disabled"}
 
 
@@ -78,19 +77,8 @@ def _parse(data: dict[str, Any], file: str) -> dict[str, dict[str, Any]]:
         raise ConfigError(file, sorted(unknown)[0], "unknown top-level key (expected [themes.<key>] tables)")
     if data.get("schema_version", 1) != 1:
         raise ConfigError(file, "schema_version", "only schema_version = 1 is understood")
-    themes = data.get("themes", {})
-    if not isinstance(themes, dict):
-        raise ConfigError(file, "themes", "must be a table of [themes.<key>] tables")
     out: dict[str, dict[str, Any]] = {}
-    for key, body in themes.items():
-        where = f"themes.{key}"
-        if not _KEY.match(key):
-            raise ConfigError(file, where, "theme keys are lower-case letters, digits and _")
-        if not isinstance(body, dict):
-            raise ConfigError(file, where, "must be a table")
-        bad = set(body) - _ALLOWED
-        if bad:
-            raise ConfigError(file, f"{where}.{sorted(bad)[0]}", f"unknown key (allowed: {', '.join(sorted(_ALLOWED))})")
+    for key, where, body in named_tables(data, "themes", file, _ALLOWED, "theme keys", "[themes.<key>]"):
         item: dict[str, Any] = {"source": file}
         for field in ("description", "parent"):
             if field in body:
