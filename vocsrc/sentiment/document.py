@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon, default_lexicon
-from vocsrc.sentiment.document_fast import score_long, score_long_scanned, score_short, score_short_scanned
+from vocsrc.sentiment.document_fast import (score_long, score_long_scanned, score_short, score_short_scanned,
+                                            score_shorts)
 from vocsrc.sentiment.engine import raw_analyzer
 from vocsrc.sentiment.matching import lower_is_safe
 from vocsrc.sentiment.prescreen import clear_cache, prescreen  # noqa: F401  (clear_cache: for bench/sentiment.py)
@@ -268,10 +269,10 @@ def score_batch(texts: list[str], lexicon: CxLexicon | None = None) -> list[Text
             continue
         out.append(score_document(t, lex))
     if short:
-        flagged = scan.ends_many([t for _, t, _ in short])
-        ends = pre.ends
-        for k, (i, t, toks) in enumerate(short):
-            out[i] = score_short_scanned(t, toks, engine, lex, flagged.get(k, ()), ends)  # type: ignore[arg-type]
+        texts_ = [t for _, t, _ in short]
+        scored = score_shorts(texts_, [toks for _, _, toks in short], engine, lex, scan.ends_many(texts_), pre.ends)
+        for (i, _, _), score in zip(short, scored):
+            out[i] = score
     return out
 
 

@@ -84,31 +84,50 @@ def _short_score(text: str, neg: float, neu: float, pos: float, compound: float,
 def score_short_scanned(text: str, toks: list[str], engine: Any, lex: CxLexicon,
                         flagged: list[tuple[int, int]], ends: dict[str, int]) -> TextScore:
     """score_short when Hyperscan screens the rules (rulescan.py): ``flagged`` is what the scan
-    found in this text (``RuleScan.ends``). No trigger index and no per-token word facts, only
-    whether a token that may end a sentence does (``ends``, learnt here); the rules run only
-    for a text, and only in the sentences of it, the scan flags."""
-    neg, neu, pos, compound = (engine.scores_tuple(text) if engine.has_emoji(text)
-                               else engine.scores_split(text, toks))
-    if not toks:
-        return new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None))
-    # sentences: one, plus one after each token that ends one and is not the last; only tokens
-    # ending in . ! or ? (and closing quotes) can, and _ENDING finds those followed by a space
-    n = 1
-    cuts = []  # where each such token ends (the whitespace after it)
-    for m in _ENDING.finditer(text):
-        cut = m.end() - 1
-        tok = text[:cut].rsplit(None, 1)[-1]
-        e = ends.get(tok)
-        if e is None:
-            e = ends[tok] = _ends_sentence(tok)
-        if e:
-            n += 1
-            cuts.append(cut)
-    if text[-1].isspace() and ends.get(toks[-1], 0):
-        n -= 1  # the last token, counted above, ends the text
-        cuts.pop()
-    cx = lex.shifted(compound, flagged_shift(text, n, cuts, flagged, lex)) if flagged else compound
-    return _short_score(text, neg, neu, pos, compound, cx, n)
+    found in this text (``RuleScan.ends``); see ``score_shorts``."""
+    return score_shorts([text], [toks], engine, lex, {0: flagged} if flagged else {}, ends)[0]
+
+
+def score_shorts(texts: list[str], tokens: list[list[str]], engine: Any, lex: CxLexicon,
+                 flagged: dict[int, list[tuple[int, int]]], ends: dict[str, int]) -> list[TextScore]:
+    """score_short_scanned of each text (``tokens`` their splits, ``flagged`` the scan's finds
+    by index, as ``RuleScan.ends_many`` gives them), in one loop: per text only the raw score,
+    the sentence count and, for a text the scan flagged, the rules in its flagged sentences.
+    No trigger index and no per-token word facts: only whether a token that may end a
+    sentence does (``ends``, learnt here)."""
+    has_emoji = engine.has_emoji
+    scores_split = engine.scores_split
+    scores_tuple = engine.scores_tuple
+    get = ends.get
+    endings = _ENDING.finditer
+    out = []
+    for k, text in enumerate(texts):
+        toks = tokens[k]
+        neg, neu, pos, compound = scores_tuple(text) if has_emoji(text) else scores_split(text, toks)
+        if not toks:
+            out.append(new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None)))
+            continue
+        # sentences: one, plus one after each token that ends one and is not the last; only
+        # tokens ending in . ! or ? (and closing quotes) can, and _ENDING finds those followed
+        # by whitespace
+        n = 1
+        cuts = []  # where each such token ends (the whitespace after it)
+        for m in endings(text):
+            cut = m.end() - 1
+            tok = text[:cut].rsplit(None, 1)[-1]
+            e = get(tok)
+            if e is None:
+                e = ends[tok] = _ends_sentence(tok)
+            if e:
+                n += 1
+                cuts.append(cut)
+        if text[-1].isspace() and get(toks[-1], 0):
+            n -= 1  # the last token, counted above, ends the text
+            cuts.pop()
+        found = flagged.get(k)
+        cx = lex.shifted(compound, flagged_shift(text, n, cuts, found, lex)) if found else compound
+        out.append(_short_score(text, neg, neu, pos, compound, cx, n))
+    return out
 
 
 # sentence punctuation, closing quotes, then whitespace: the end of a token that may end a
