@@ -357,3 +357,26 @@ def test_check_file_reports_identity(tmp_path: Path) -> None:
     assert report["n"] == 4
     assert report["max_abs_diff"] == 0.0
     assert set(report["reference"]) == set(KEYS) == set(report["fast"])
+
+
+def test_marked_tokens_follow_the_token_cache(monkeypatch) -> None:
+    from vocsrc.sentiment import fastvader
+
+    engine = FastVader()
+    engine.scores_tuple("Seen before. Marking")
+    ends_dot = (frozenset("."), lambda tok: tok != "Mr.")
+    engine.mark_tokens(*ends_dot)
+    # the cache starts afresh, so a token met before the marker is marked when met again
+    engine.scores_tuple("Seen before. Mr. Smith came. Good")
+    assert engine.marked_tokens() == {"before.", "came."}
+    engine.mark_tokens(*ends_dot)  # the same marker: nothing forgotten
+    assert engine.marked_tokens() == {"before.", "came."}
+    engine.clear_cache()
+    engine.scores_tuple("Again. Fine")
+    assert engine.marked_tokens() == {"Again."}
+    # a cache replaced when full keeps marking
+    monkeypatch.setattr(fastvader, "_TOKEN_CACHE_MAX", 1)
+    engine.scores_tuple("New. Tokens.")
+    assert engine.marked_tokens() == {"New.", "Tokens."}
+    assert engine.scores_tuple("Seen before. Mr. Smith came. Good") == FastVader().scores_tuple(
+        "Seen before. Mr. Smith came. Good")

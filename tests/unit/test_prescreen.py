@@ -126,3 +126,24 @@ def test_joined_sentences_are_split_sentences_in_characters_and_tokens(external)
         assert [joined[a:b] for a, b in spans] == split_sentences(joined), t
         run_on += any(b - a < len(toks) and joined[b - 1] in ",;:" for a, b in spans)
     assert run_on > 100
+
+
+# short comments whose sentence count turns on the last token, repeats, abbreviations,
+# closing quotes, odd whitespace and emoji (scored through the reference's replacement)
+_EDGE_SHORTS = [
+    "ok. ok. ok.", "ok. ok. ok. ", "Mr. Smith helped. Thanks!  ", "Wait... what?! Really?",
+    '"Great." she said. Then left.', "U.S. flights are fine.\tThe staff? Rude.", "e.g. this. And that",
+    "Love it \U0001F60D. Thanks. ", "Great!!! \U0001F44D", "No.", "   ", "!", "It broke. Called 3 times. Nothing.",
+    "Waited 2 hours. Never again!", "Fine\u2019s fine. OK.", "A. B. C. D.",
+]
+
+
+def test_sentence_counts_from_marked_tokens_equal_the_general_path(monkeypatch) -> None:
+    monkeypatch.delenv(cx.ENV_VAR, raising=False)
+    texts = _EDGE_SHORTS + [t.upper() for t in _EDGE_SHORTS]
+    batched = document.score_batch(texts)
+    real = document.raw_analyzer()
+    monkeypatch.setattr(document, "raw_analyzer", lambda: _PlainEngine(real))
+    for t, got in zip(texts, batched):
+        assert repr(got) == repr(score_document(t)), t
+    assert [s.n_sentences for s in batched[:4]] == [3, 3, 2, 3]

@@ -9,8 +9,9 @@ the general path and a plain reference computation on the real external data.
 With Hyperscan (rulescan.py), given what its scan found in the text:
 
 * ``score_short_scanned`` (up to SHORT_WORDS words): the raw score from the engine's pass
-  over the tokens; the sentence count from the few tokens ending in sentence punctuation;
-  the CX rules only in the sentences holding a place the scan flagged, for those rules.
+  over the tokens; the sentence count from the tokens the engine's token cache marked as
+  ending a sentence; the CX rules only in the sentences holding a place the scan flagged,
+  for those rules.
 * ``score_long_scanned`` (single spaces between words, no emoji): sentences from the tokens
   ending in sentence punctuation (``joined_sentences``), text and sentences scored in one
   engine pass, the rules only in flagged sentences.
@@ -30,7 +31,7 @@ from typing import Any
 
 from vocsrc.sentiment.cx import CxLexicon
 from vocsrc.sentiment.prescreen import Prescreen
-from vocsrc.sentiment.sentences import (END, LONG_SENTENCE_WORDS, RELEVANT, _FACTS_MAX, _ends_sentence,
+from vocsrc.sentiment.sentences import (_ENDERS, END, LONG_SENTENCE_WORDS, RELEVANT, _FACTS_MAX, _ends_sentence,
                                         _sentence_bounds, _TokenFacts,
                                         split_sentences)
 from vocsrc.sentiment.textscore import NEG_THRESHOLD, POS_THRESHOLD, TextScore, label, new_score, pool
@@ -93,41 +94,66 @@ def score_shorts(texts: list[str], tokens: list[list[str]], engine: Any, lex: Cx
     """score_short_scanned of each text (``tokens`` their splits, ``flagged`` the scan's finds
     by index, as ``RuleScan.ends_many`` gives them), in one loop: per text only the raw score,
     the sentence count and, for a text the scan flagged, the rules in its flagged sentences.
-    No trigger index and no per-token word facts: only whether a token that may end a
-    sentence does (``ends``, learnt here)."""
+
+    The sentence count: one, plus one after each token that ends a sentence and is not the
+    last. The engine's token cache marks such tokens as it meets them (``mark_tokens``), so
+    counting them is one pass in C; a text holding an emoji (scored after the reference's
+    emoji replacement, so through other tokens) and a flagged text (whose rules need the
+    sentences' places) find them with _ENDING instead, their verdicts cached in ``ends``."""
     has_emoji = engine.has_emoji
     scores_split = engine.scores_split
     scores_tuple = engine.scores_tuple
-    get = ends.get
-    endings = _ENDING.finditer
+    engine.mark_tokens(_ENDERS, _ends_sentence)
+    marked = engine.marked_tokens
     out = []
+    append = out.append
     for k, text in enumerate(texts):
         toks = tokens[k]
-        neg, neu, pos, compound = scores_tuple(text) if has_emoji(text) else scores_split(text, toks)
         if not toks:
-            out.append(new_score(TextScore, (compound, pos, neu, neg, 0.0, "neutral", "neutral", 0, None, None)))
+            append(new_score(TextScore, (0.0, 0.0, 0.0, 0.0, 0.0, "neutral", "neutral", 0, None, None)))
             continue
-        # sentences: one, plus one after each token that ends one and is not the last; only
-        # tokens ending in . ! or ? (and closing quotes) can, and _ENDING finds those followed
-        # by whitespace
-        n = 1
-        cuts = []  # where each such token ends (the whitespace after it)
-        for m in endings(text):
-            cut = m.end() - 1
-            tok = text[:cut].rsplit(None, 1)[-1]
-            e = get(tok)
-            if e is None:
-                e = ends[tok] = _ends_sentence(tok)
-            if e:
-                n += 1
-                cuts.append(cut)
-        if text[-1].isspace() and get(toks[-1], 0):
-            n -= 1  # the last token, counted above, ends the text
-            cuts.pop()
         found = flagged.get(k)
-        cx = lex.shifted(compound, flagged_shift(text, n, cuts, found, lex)) if found else compound
-        out.append(_short_score(text, neg, neu, pos, compound, cx, n))
+        if found is None and not has_emoji(text):
+            neg, neu, pos, compound = scores_split(text, toks)
+            ends_at = marked().__contains__
+            n = 1 + sum(map(ends_at, toks)) - ends_at(toks[-1])
+            cx = compound
+        else:
+            neg, neu, pos, compound = scores_tuple(text) if has_emoji(text) else scores_split(text, toks)
+            n, cuts = _sentence_ends(text, toks, ends)
+            cx = lex.shifted(compound, flagged_shift(text, n, cuts, found, lex)) if found else compound
+        # a short comment is its own evidence, on the side of its CX score
+        vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
+        if cx >= POS_THRESHOLD:
+            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip())))
+        elif cx <= NEG_THRESHOLD:
+            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None)))
+        else:
+            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None)))
     return out
+
+
+def _sentence_ends(text: str, toks: list[str], ends: dict[str, int]) -> tuple[int, list[int]]:
+    """The sentence count of a short text without line breaks (``toks`` its split) and where
+    each sentence but the last ends (the whitespace after its last token). Only tokens ending
+    in . ! or ? (and closing quotes) can end one, and _ENDING finds those followed by
+    whitespace; each one's verdict is cached in ``ends``."""
+    n = 1
+    cuts = []
+    get = ends.get
+    for m in _ENDING.finditer(text):
+        cut = m.end() - 1
+        tok = text[:cut].rsplit(None, 1)[-1]
+        e = get(tok)
+        if e is None:
+            e = ends[tok] = _ends_sentence(tok)
+        if e:
+            n += 1
+            cuts.append(cut)
+    if text[-1].isspace() and get(toks[-1], 0):
+        n -= 1  # the last token, counted above, ends the text
+        cuts.pop()
+    return n, cuts
 
 
 # sentence punctuation, closing quotes, then whitespace: the end of a token that may end a

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain, compress, count
 from typing import Any
@@ -43,6 +44,8 @@ from .fastvader_rules import (BOOSTER, C_INCR, NEGATE, PUNCT, RULE_WORDS, Scores
                               _punctuated_compound, _shares, valence_at)
 
 
+# (last characters a token must end in, test of the token): see FastVader.mark_tokens
+Marker = tuple[frozenset[str], Callable[[str], Any]]
 # A process scoring a large, varied corpus must not keep every URL it saw.
 _TOKEN_CACHE_MAX = 200_000
 _ZERO: Scores = (0.0, 0.0, 0.0, 0.0)
@@ -117,16 +120,22 @@ class _TokenCache(dict):
     """Raw whitespace token -> punctuation-stripped, lower-cased word.
 
     Negation words are also added to ``rule_words`` (any word containing "n't"
-    negates, so that set cannot be fixed in advance).
+    negates, so that set cannot be fixed in advance). With a ``marker`` (see
+    ``FastVader.mark_tokens``), each token it accepts goes into ``marked``.
     """
 
-    __slots__ = ("rule_words",)
+    __slots__ = ("rule_words", "marked", "_marker")
 
-    def __init__(self) -> None:
+    def __init__(self, marker: Marker | None = None) -> None:
         super().__init__()
         self.rule_words = set(RULE_WORDS)
+        self.marked: set[str] = set()
+        self._marker = marker
 
     def __missing__(self, token: str) -> str:
+        marker = self._marker
+        if marker is not None and token[-1] in marker[0] and marker[1](token):
+            self.marked.add(token)
         stripped = token.strip(PUNCT)
         # As SentiText._strip_punc_if_word: short results were emoticons, keep them.
         word = (token if len(stripped) <= 2 else stripped).lower()
@@ -149,6 +158,7 @@ class FastVader:
         # The reference iterates characters, so only one-character keys can match.
         self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
         self._ascii_emoji_free = not any(k.isascii() for k in self._emoji_chars)
+        self._marker: Marker | None = None
         self._tokens = _TokenCache()
         self._reference: Any = None
 
@@ -164,7 +174,22 @@ class FastVader:
 
     def clear_cache(self) -> None:
         """Forget cached tokens (benchmarks use this to time a cold engine)."""
-        self._tokens = _TokenCache()
+        self._tokens = _TokenCache(self._marker)
+
+    def mark_tokens(self, last_chars: frozenset[str], test: Callable[[str], Any]) -> None:
+        """From now on, collect in ``marked_tokens()`` every token scored that ends in one of
+        ``last_chars`` and passes ``test``, as the token cache meets it (so a caller can
+        count such tokens in a text with one C-level pass; document_fast.py counts sentence
+        ends this way). The cache starts afresh unless this marker is already in place."""
+        marker = (last_chars, test)
+        if marker != self._marker:
+            self._marker = marker
+            self._tokens = _TokenCache(marker)
+
+    def marked_tokens(self) -> set[str]:
+        """The tokens ``mark_tokens``' test accepted among those scored since the cache started;
+        it holds every such token of the last text scored."""
+        return self._tokens.marked
 
     def scores_tuple(self, text: str) -> Scores:
         """(neg, neu, pos, compound), exactly as polarity_scores would give them."""
@@ -194,7 +219,7 @@ class FastVader:
         if len(cache) > _TOKEN_CACHE_MAX:
             # Replace rather than clear: a text being scored in another thread
             # keeps a cache whose rule_words stays complete for its words.
-            cache = self._tokens = _TokenCache()
+            cache = self._tokens = _TokenCache(self._marker)
         return cache
 
     def _lookup(self, tokens: list[str]) -> tuple[list[str], list[int], set[str]]:
