@@ -39,6 +39,7 @@ candidates evaluate.py still reports; figures are given on the held-out halves.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -312,25 +313,34 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
             if progress:
                 progress(b, total)
         return results
-    # imported here: a one-off `score` (a pipe filter) need not pay for them at start-up
-    import multiprocessing as mp
-    import threading
-
-    # fork is cheapest (workers inherit the loaded lexicon) but can deadlock a child
-    # when the parent runs other threads (Streamlit does), so only fork when single-threaded
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    # fork is cheapest (workers inherit the loaded lexicon) but can deadlock a child when the
+    # parent runs other threads (Streamlit does), so only fork when single-threaded
+    threading = sys.modules.get("threading")  # not imported: no other Python thread
+    fork = hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
+    if fork:
         # load both lexicons, the rule scan and every rule regex here, once, for the workers
         # to inherit (each built its own, and compiled the regexes of what it met)
         raw_analyzer()
         prescreen(default_lexicon())
         default_lexicon().compile()
-        # workers inherit the texts and take chunks from a shared counter (no Pool: its
-        # helper threads cost the parent ~1 ms of CPU per chunk; see parallel.py)
+        # plain os.fork and pipes, this process scoring too (forkmap.py): a one-off `score`
+        # (a pipe filter) need not pay for importing multiprocessing
+        from vocsrc.sentiment.forkmap import fork_map
+
+        got = fork_map(items, bounds, chunk_fn, min(procs, len(bounds)), progress)
+        if got is not None:
+            return got
+    import multiprocessing as mp
+
+    if fork:
+        # too many chunks for forkmap's pipe of chunk numbers: workers take chunks from a
+        # shared counter (no Pool: its helper threads cost the parent ~1 ms of CPU per chunk;
+        # see parallel.py)
         from vocsrc.sentiment.parallel import _score_forked
 
         return _score_forked(mp.get_context("fork"), items, bounds, min(procs, len(bounds)), progress,
                              chunk_fn=chunk_fn)
+    methods = mp.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
     with mp.get_context(method).Pool(procs) as pool:
         for (_, b), part in zip(bounds, pool.imap(chunk_fn, [items[a:b] for a, b in bounds])):

@@ -1,0 +1,146 @@
+"""forkmap.fork_map: chunks on forked processes over plain pipes (document.map_chunks' fork path)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+from vocsrc.sentiment import document, forkmap
+
+ITEMS = [f"text {i} {'é' * (i % 3)}" for i in range(1000)]
+BOUNDS = [(a, min(a + 37, len(ITEMS))) for a in range(0, len(ITEMS), 37)]
+
+
+def _joined(chunk: list[str]) -> str:
+    return "|".join(chunk) + f"@{len(chunk)}\n"
+
+
+def _counted(chunk: list[str]) -> list[tuple[str, int]]:
+    return [(t, len(t)) for t in chunk]
+
+
+def _serial(fn):
+    return [fn(ITEMS[a:b]) for a, b in BOUNDS]
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+@pytest.mark.parametrize("parent_works", [True, False])
+@pytest.mark.parametrize("fn", [_joined, _counted])  # str results travel as text, others pickled
+def test_results_in_order_as_serial(processes, parent_works, fn):
+    seen = []
+    got = forkmap.fork_map(ITEMS, BOUNDS, fn, processes, lambda d, n: seen.append((d, n)),
+                           parent_works=parent_works)
+    assert got == _serial(fn)
+    assert [n for _, n in seen] == [len(ITEMS)] * len(BOUNDS)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == len(ITEMS)
+
+
+def _big(chunk: list[str]) -> str:
+    # far more than a pipe holds, from every process at once: nobody may wait on anybody
+    return chunk[0] * 200_000 + "\udcff\n"  # a lone surrogate (stdin's surrogateescape) survives
+
+
+def test_results_larger_than_a_pipe():
+    got = forkmap.fork_map(ITEMS, BOUNDS[:12], _big, 2)
+    assert got == [_big(ITEMS[a:b]) for a, b in BOUNDS[:12]]
+
+
+def _fails_in_a_child(parent: int):
+    def fn(chunk: list[str]) -> str:
+        if os.getpid() != parent:
+            raise ValueError(f"bad chunk {chunk[0]!r}")
+        time.sleep(0.05)  # leave the child chunks to take
+        return "ok"
+    return fn
+
+
+def test_a_child_error_raises_with_its_traceback():
+    with pytest.raises(RuntimeError, match=r"(?s)a scoring worker failed.*ValueError: bad chunk"):
+        forkmap.fork_map(ITEMS, BOUNDS, _fails_in_a_child(os.getpid()), 2)
+
+
+def test_a_child_that_dies_is_reported():
+    parent = os.getpid()
+
+    def fn(chunk: list[str]) -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        return "ok"
+
+    with pytest.raises(RuntimeError, match="exited unexpectedly"):
+        forkmap.fork_map(ITEMS, BOUNDS, fn, 2, parent_works=False)
+
+
+def test_an_error_in_the_parent_propagates_and_stops_the_children():
+    parent = os.getpid()
+    pids = []
+
+    def fn(chunk: list[str]) -> str:
+        if os.getpid() == parent:
+            raise KeyError("parent")
+        time.sleep(0.05)  # leave the parent chunks to take
+        return "ok"
+
+    real_fork = os.fork
+
+    def spy_fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "fork", spy_fork)
+        with pytest.raises(KeyError):
+            forkmap.fork_map(ITEMS, BOUNDS, fn, 3)
+    assert len(pids) == 2
+    for pid in pids:  # reaped: no zombies left behind
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_too_many_chunks_for_the_pipe_gives_none(monkeypatch):
+    # the tickets must all fit in the pipe before forking; otherwise the caller's other path
+    bounds = [(0, 1)] * (forkmap._PIPE_SIZE // forkmap._TICKET.size + 1)
+    assert forkmap.fork_map(ITEMS, bounds, _joined, 2) is None
+
+
+def test_map_chunks_uses_fork_map_and_falls_back(monkeypatch):
+    texts = ["I love it.", "Still waiting for my refund.", "", "Broke after a week. Shame.", "ok"] * 500
+    want = [document.score_document(t) for t in texts]
+    calls = []
+    real = forkmap.fork_map
+
+    def spy(*args, **kwargs):
+        calls.append(len(args[1]))
+        return real(*args, **kwargs)
+
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as in a single-threaded CLI
+    monkeypatch.setattr(forkmap, "fork_map", spy)
+    assert document.score_many(texts, processes=2) == want
+    assert calls == [len(texts) // document._CHUNK]
+    monkeypatch.setattr(forkmap, "fork_map", lambda *a, **k: None)  # chunks do not fit: multiprocessing
+    assert document.score_many(texts, processes=2) == want
+
+
+def test_score_stdin_on_two_processes_matches_one_at_a_time(tmp_path):
+    # enough lines for the parallel path; each line as `score TEXT --json` would print it alone
+    lines = ["Great service, thanks!", "They never called back.", "meh 😐", "  spaced  out  ",
+             "Refund still pending after 3 weeks", ""] * 500
+    out = subprocess.run([sys.executable, "-m", "vocsrc", "score", "-", "--json"], cwd=ROOT,
+                         input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows = out.stdout.splitlines()
+    assert len(rows) == len(lines)
+    from vocsrc.cli_more import _json_chunk
+
+    assert rows == _json_chunk(lines).splitlines()
+    assert [json.loads(r)["text"] for r in rows] == lines
