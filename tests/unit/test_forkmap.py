@@ -144,3 +144,18 @@ def test_score_stdin_on_two_processes_matches_one_at_a_time(tmp_path):
 
     assert rows == _json_chunk(lines).splitlines()
     assert [json.loads(r)["text"] for r in rows] == lines
+
+
+def test_score_exits_without_the_final_collections():
+    # `python -m vocsrc score` freezes what is alive before exiting (the interpreter's last
+    # collections would only walk it), and still prints everything; other commands do not
+    code = ("import atexit, gc, runpy, sys; atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0)); "
+            "sys.argv = ['vocsrc'] + sys.argv[1:]; runpy.run_module('vocsrc', run_name='__main__')")
+    out = subprocess.run([sys.executable, "-c", code, "score", "-", "--json"], cwd=ROOT, input="fine\nbad\n",
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(r)["text"] for r in out.stdout.splitlines()[:2]] == ["fine", "bad"]
+    assert out.stdout.splitlines()[2:] == ["frozen True"]
+    other = subprocess.run([sys.executable, "-c", code, "--db", "/nonexistent/x.duckdb", "rejected"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert other.stdout.splitlines()[-1:] == ["frozen False"], other.stdout + other.stderr
