@@ -4,6 +4,7 @@ import streamlit as st
 
 from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
+from vocsrc.briefing.periods import partial_note, partial_periods
 from vocsrc.config import MIN_N_SHARE
 from vocsrc.charts.themes import impact_chart, theme_heatmap
 from vocsrc.stats import footnote
@@ -24,7 +25,8 @@ st.title("Themes")
 st.write("What customers write about, how they feel about it, and what each theme does to NPS. One theme "
          "bank tags surveys, reviews and complaints alike; a comment can mention several themes.")
 freshness_note()
-period = period_label(filters, *query(queries.date_bounds))
+bounds = query(queries.date_bounds)
+period = period_label(filters, *bounds)
 SPLITS = {"quarter": "Quarter", "month": "Month", "function": "Business function", "source": "Source"}
 COLOURS = {"mentions": "Comments mentioning it", "share_negative": "Share negative",
            "share_positive": "Share positive"}
@@ -40,11 +42,15 @@ by = c1.segmented_control("Break down by", list(SPLITS), format_func=SPLITS.get,
 value = c2.segmented_control("Colour by", list(COLOURS), format_func=COLOURS.get, default="mentions",
                              key="th_value") or "mentions"
 volume = query(tq.theme_volume, filters, by)
-method = (f"comments mentioning each theme per {SPLITS[by].lower()}; share negative/positive of those, "
-          f"{text_score_note()}" + (f"; grey: fewer than {MIN_N_SHARE} labelled comments" if value != "mentions" else ""))
+first, last = filters.window(*bounds)
+partial = partial_periods(volume["group"].unique(), first, last)
+method = "; ".join(part for part in (
+    f"comments mentioning each theme per {SPLITS[by].lower()}; share negative/positive of those, {text_score_note()}",
+    f"grey: fewer than {MIN_N_SHARE} labelled comments" if value != "mentions" else "",
+    partial_note(partial, first, last)) if part)
 chart_with_downloads(theme_heatmap(volume, footnote(n_comments, period, method), value,
                                    title=f"Themes by {SPLITS[by].lower()}: {COLOURS[value].lower()}",
-                                   labels=names, by_label=SPLITS[by]), f"themes_by_{by}_{value}")
+                                   labels=names, by_label=SPLITS[by], partial=partial), f"themes_by_{by}_{value}")
 
 table = totals.assign(theme=totals["theme"].map(lambda k: names.get(k, k))).sort_values("mentions", ascending=False)
 # The count behind the shares only differs from Comments while new texts are being scored.

@@ -52,6 +52,13 @@ class Filters:
                 params.extend(chosen)
         return (" AND ".join(parts) or "true"), params
 
+    def window(self, lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last day with data this selection can hold: its dates, within the
+        data's own ``lo``..``hi`` (a window reaching past the data holds no more of it)."""
+        first = max(self.date_from, lo) if self.date_from and lo else self.date_from or lo
+        last = min(self.date_to, hi) if self.date_to and hi else self.date_to or hi
+        return first, last
+
     def with_(self, **changes: object) -> "Filters":
         return replace(self, **{k: tuple(v) if isinstance(v, (list, set)) else v for k, v in changes.items()})
 

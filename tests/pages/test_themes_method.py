@@ -21,7 +21,11 @@ def test_themes_page_renders_and_follows_a_filter(store, monkeypatch, tmp_path):
     everyone = _mentions(at)
     assert len(everyone) >= 8 and all(n > 0 for n in everyone.values())
     assert any(c.value.startswith("n = ") and "CX-aware" in c.value for c in at.caption)
+    # the demo's data starts and ends inside a quarter: the heat map says which are partial
+    heat = at.get("vega_lite_chart")[0].proto.spec
+    assert "(partial)" in heat and "partial: the data runs" in heat
     at.segmented_control(key="th_by").set_value("function").run()
+    assert "partial" not in at.get("vega_lite_chart")[0].proto.spec
     at.segmented_control(key="th_value").set_value("share_negative").run()
     assert not at.exception, [e.value for e in at.exception]
     billing = _mentions(open_page("pages/themes.py", function=["Billing"]))

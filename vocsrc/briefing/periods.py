@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vocsrc.errors import VocError
@@ -57,3 +58,27 @@ def recent_periods(latest: dt.date, grain: str = "quarter", count: int = 8) -> l
         out.append(p.label)
         p = previous_period(p)
     return out
+
+
+def partial_periods(labels: Iterable[str], first: dt.date | None, last: dt.date | None) -> list[str]:
+    """The month or quarter labels among ``labels`` that the data covers only in part: the
+    period starts before ``first`` or ends after ``last`` (the first and last day of data in
+    the selection). A chart that puts such a period beside full ones shows it lower for
+    lack of days, so it says so. Other labels (functions, sources) are never partial."""
+    out = []
+    for label in labels:
+        try:
+            p = parse_period(str(label))
+        except VocError:
+            continue
+        if (first is not None and p.start < first) or (last is not None and p.end > last):
+            out.append(p.label)
+    return sorted(out)
+
+
+def partial_note(partial: list[str], first: dt.date | None, last: dt.date | None) -> str:
+    """The caption's sentence on ``partial_periods``: '' when there are none."""
+    if not partial:
+        return ""
+    verb = "is" if len(partial) == 1 else "are"
+    return f"{' and '.join(partial)} {verb} partial: the data runs {first} to {last}"

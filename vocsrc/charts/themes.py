@@ -8,6 +8,8 @@ comments are greyed out, like every thin figure in the app.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import altair as alt
 import pandas as pd
 
@@ -24,8 +26,10 @@ VALUES = {
 
 
 def theme_heatmap(frame: pd.DataFrame, caption: str, value: str = "mentions", title: str = "Themes",
-                  labels: dict[str, str] | None = None, by_label: str = "Period") -> alt.TopLevelMixin:
-    """Heatmap of ``frame`` (vocsrc.themes.queries.theme_volume): theme x group, coloured by ``value``."""
+                  labels: dict[str, str] | None = None, by_label: str = "Period",
+                  partial: Collection[str] = ()) -> alt.TopLevelMixin:
+    """Heatmap of ``frame`` (vocsrc.themes.queries.theme_volume): theme x group, coloured by ``value``.
+    Groups in ``partial`` (periods the data covers only in part) are labelled so."""
     if value not in VALUES:
         raise ValueError(f"value must be one of {', '.join(VALUES)}")
     missing = {"theme", "group", "mentions", "labelled", "share_negative", "share_positive", "solid"} - set(frame.columns)
@@ -36,8 +40,9 @@ def theme_heatmap(frame: pd.DataFrame, caption: str, value: str = "mentions", ti
     data["theme_label"] = data["theme"].map(lambda k: (labels or {}).get(k, k))
     # the busiest theme first: the reader's eye starts at the top
     order = data.groupby("theme_label")["mentions"].sum().sort_values(ascending=False).index.tolist()
-    groups = sorted(data["group"].astype(str).unique())
-    data["group"] = data["group"].astype(str)
+    # a partial period reads pale beside full ones for lack of days, not of mentions: say so
+    data["group"] = [f"{g} (partial)" if g in partial else g for g in data["group"].astype(str)]
+    groups = sorted(data["group"].unique())
     data["faded"] = (~data["solid"]) if value != "mentions" else False
     data["cell_text"] = [("" if pd.isna(v) else format(v, fmt)) for v in data[value]]
     # shares always run 0-100%, so two charts (or two filters) read alike; counts run to the largest
