@@ -4,9 +4,11 @@ closing against deadlines, taxonomy health, promises kept, and the view across s
 import streamlit as st
 
 from vocsrc.ui.entry import ensure_navigation
+from vocsrc.briefing.periods import partial_note, partial_periods
 from vocsrc.charts import complaints as cc
 from vocsrc.complaints import crosssource, promises, queries, signals, summary
 from vocsrc.config import MIN_N_SHARE
+from vocsrc.queries import date_bounds as data_bounds
 from vocsrc.stats import footnote
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
@@ -55,10 +57,13 @@ per = right.selectbox("Period", ["month", "quarter", "year"], key="cmp_period", 
 st.header("What drives complaints")
 vol = query(queries.volume_over_time, filters, driver, per)
 if not vol.empty:
+    first, last = filters.window(*query(data_bounds))
+    partial = partial_periods(vol["period"].unique(), first, last)
+    method = (f"complaints per {per} by {driver.replace('_', '-')}; top 8 drivers, the rest grouped (a text with "
+              "two themes counts under each)" + (f"; {partial_note(partial, first, last)}" if partial else ""))
     chart_with_downloads(cc.driver_volume_over_time(
-        vol, footnote(int(vol["count"].sum()), period, f"complaints per {per} by {driver.replace('_', '-')}; "
-                      "top 8 drivers, the rest grouped (a text with two themes counts under each)"),
-        title=f"Complaints by {driver.replace('_', '-')} per {per}"), "complaints_by_driver")
+        vol, footnote(int(vol["count"].sum()), period, method),
+        title=f"Complaints by {driver.replace('_', '-')} per {per}", partial=partial), "complaints_by_driver")
 st.caption(f"Volume and signals by {by} (shares 0-1; empty where the data cannot tell; flagged: drivers rising "
            f"in that {by}, {notes['flagged']})")
 st.dataframe(query(summary.group_summaries, filters, by), width="stretch", hide_index=True)

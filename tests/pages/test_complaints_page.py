@@ -56,6 +56,10 @@ def test_page_renders_every_section_on_the_demo_store(store, tmp_path):
     # Every chart carries n, period and method in its subtitle (so exports keep them).
     for chart in at.get("vega_lite_chart"):
         assert '"n = ' in chart.proto.spec, chart.proto.spec[:200]
+    # the demo data starts and ends inside a quarter: those quarters are labelled and named as partial
+    at.selectbox(key="cmp_period").set_value("quarter").run()
+    drivers = at.get("vega_lite_chart")[0].proto.spec
+    assert "2026-Q4 (partial)" in drivers and "2026-Q4 are partial" in drivers
 
 
 def test_a_filter_changes_the_figures(store, tmp_path):

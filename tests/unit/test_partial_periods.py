@@ -47,3 +47,13 @@ def test_the_heat_map_labels_partial_periods() -> None:
     groups = [row["group"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
     assert groups == ["2026-Q2", "2026-Q3", "2026-Q4 (partial)"]
     assert spec["layer"][0]["encoding"]["x"]["sort"] == groups
+
+
+def test_years_and_the_complaints_chart() -> None:
+    from vocsrc.charts.complaints import driver_volume_over_time
+
+    assert partial_periods(["2024", "2025", "2026"], FIRST, LAST) == ["2024", "2026"]
+    frame = pd.DataFrame({"period": ["2026-09", "2026-10", "2026-09"], "driver": ["Fees", "Fees", "Card"],
+                          "count": [30, 4, 12]})
+    spec = driver_volume_over_time(frame, "n = 46", partial=["2026-10"]).to_dict()
+    assert spec["encoding"]["x"]["sort"] == ["2026-09", "2026-10 (partial)"]

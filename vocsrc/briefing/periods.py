@@ -11,6 +11,7 @@ from vocsrc.errors import VocError
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,22 @@ def recent_periods(latest: dt.date, grain: str = "quarter", count: int = 8) -> l
 
 
 def partial_periods(labels: Iterable[str], first: dt.date | None, last: dt.date | None) -> list[str]:
-    """The month or quarter labels among ``labels`` that the data covers only in part: the
+    """The month, quarter or year labels among ``labels`` that the data covers only in part: the
     period starts before ``first`` or ends after ``last`` (the first and last day of data in
     the selection). A chart that puts such a period beside full ones shows it lower for
     lack of days, so it says so. Other labels (functions, sources) are never partial."""
     out = []
-    for label in labels:
-        try:
-            p = parse_period(str(label))
-        except VocError:
-            continue
-        if (first is not None and p.start < first) or (last is not None and p.end > last):
-            out.append(p.label)
+    for label in map(str, labels):
+        if _YEAR.match(label):
+            start, end = dt.date(int(label), 1, 1), dt.date(int(label), 12, 31)
+        else:
+            try:
+                p = parse_period(label)
+            except VocError:
+                continue
+            label, start, end = p.label, p.start, p.end
+        if (first is not None and start < first) or (last is not None and end > last):
+            out.append(label)
     return sorted(out)
 
 

@@ -7,6 +7,8 @@ a fixed order; shares use the 'good' blue, greyed where n is below the floor.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import altair as alt
 import pandas as pd
 
@@ -31,10 +33,14 @@ def _short(name: str, width: int = 38) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def driver_volume_over_time(df: pd.DataFrame, caption: str, title: str = "Complaints by driver") -> alt.TopLevelMixin:
-    """Stacked bars per period (df: period, driver, count); 'All other drivers' last, in grey."""
+def driver_volume_over_time(df: pd.DataFrame, caption: str, title: str = "Complaints by driver",
+                            partial: Collection[str] = ()) -> alt.TopLevelMixin:
+    """Stacked bars per period (df: period, driver, count); 'All other drivers' last, in grey.
+    Periods in ``partial`` (the data covers them only in part) are labelled so: their bars
+    are short for lack of days."""
     _need(df, {"period", "driver", "count"})
     data = df.copy()
+    data["period"] = [f"{p} (partial)" if p in partial else p for p in data["period"].astype(str)]
     data["label"] = data["driver"].astype(str).map(_short)
     totals = data.groupby("label")["count"].sum().sort_values(ascending=False)
     order = [d for d in totals.index if d != OTHER_LABEL] + ([OTHER_LABEL] if OTHER_LABEL in totals.index else [])
