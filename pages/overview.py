@@ -4,6 +4,7 @@ import streamlit as st
 
 from vocsrc.ui.entry import ensure_navigation
 from vocsrc import charts, queries
+from vocsrc.briefing.periods import partial_note, partial_periods
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
 from vocsrc.ui.widgets import chart_with_downloads, freshness_note
@@ -31,7 +32,11 @@ monthly = query(queries.counts_by_month, filters)
 if monthly.empty:
     st.info("No dated rows match these filters.")
 else:
-    chart = charts.volume_by_month(monthly, caption=f"Rows by month and kind · n = {int(monthly['count'].sum()):,} · {period}")
+    first, last = filters.window(*query(queries.date_bounds))
+    partial = partial_periods(monthly["month"].dt.strftime("%Y-%m").unique(), first, last)
+    chart = charts.volume_by_month(monthly, caption=f"Rows by month and kind · n = {int(monthly['count'].sum()):,} · "
+                                   f"{period}" + (f" · {partial_note(partial, first, last)}" if partial else ""),
+                                   partial=partial)
     chart_with_downloads(chart, "volume_by_month")
 
 left, right = st.columns(2)

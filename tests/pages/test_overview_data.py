@@ -26,6 +26,9 @@ def test_overview_counts_match_the_store_and_follow_filters(store):
     assert metric_value(at, "Responses and items") == f"{reviews:,}"
     assert metric_value(at, "Survey responses") == "0"
     assert any("filters: kind: review" in c.value for c in at.caption)
+    # the demo's data runs from the first to the last day of a month: no month is partial
+    monthly = at.get("vega_lite_chart")[0].proto.spec
+    assert "Nov 2024" in monthly and "Oct 2026" in monthly and "partial" not in monthly
 
 
 def test_data_page_imports_an_upload_and_lists_rejected_rows(store):

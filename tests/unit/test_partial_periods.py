@@ -57,3 +57,13 @@ def test_years_and_the_complaints_chart() -> None:
                           "count": [30, 4, 12]})
     spec = driver_volume_over_time(frame, "n = 46", partial=["2026-10"]).to_dict()
     assert spec["encoding"]["x"]["sort"] == ["2026-09", "2026-10 (partial)"]
+
+
+def test_the_monthly_volume_chart_labels_partial_months() -> None:
+    from vocsrc.charts.trends import volume_by_month
+
+    frame = pd.DataFrame({"month": pd.to_datetime(["2026-09-01", "2026-10-01", "2026-10-01"]),
+                          "kind": ["survey", "survey", "review"], "count": [300, 120, 40]})
+    spec = volume_by_month(frame, "n = 460", partial=["2026-10"]).to_dict()
+    assert spec["encoding"]["x"]["sort"] == ["Sep 2026", "Oct 2026 (partial)"]
+    assert volume_by_month(frame, "n = 460").to_dict()["encoding"]["x"]["sort"] == ["Sep 2026", "Oct 2026"]

@@ -3,7 +3,7 @@ small multiples, and the volume of feedback per month by kind."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import altair as alt
 import pandas as pd
@@ -143,10 +143,12 @@ def segment_small_multiples(
     return finish(chart, title, caption)
 
 
-def volume_by_month(df: pd.DataFrame, caption: str, title: str = "Feedback received per month") -> alt.TopLevelMixin:
+def volume_by_month(df: pd.DataFrame, caption: str, title: str = "Feedback received per month",
+                    partial: Collection[str] = ()) -> alt.TopLevelMixin:
     """Stacked bars of responses per month by kind (df: month, kind, count).
 
-    ``month`` may be dates (drawn as "Jan 2026") or already-formatted labels.
+    ``month`` may be dates (drawn as "Jan 2026") or already-formatted labels. Months in
+    ``partial`` ("2026-10": the data covers them only in part) are labelled so.
     """
     missing = {"month", "kind", "count"} - set(df.columns)
     if missing:
@@ -154,7 +156,10 @@ def volume_by_month(df: pd.DataFrame, caption: str, title: str = "Feedback recei
     data = df.copy()
     if pd.api.types.is_datetime64_any_dtype(data["month"]):
         data = data.sort_values("month")
+        keys = data["month"].dt.strftime("%Y-%m")
         data["month"] = data["month"].dt.strftime("%b %Y")
+        if partial:
+            data["month"] = [f"{m} (partial)" if k in partial else m for m, k in zip(data["month"], keys)]
     data["month"] = data["month"].astype(str)
     months = list(dict.fromkeys(data["month"]))
     known = ("survey", "review", "complaint")  # the store's KINDS order; unknown kinds after, by name
