@@ -322,7 +322,9 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
         # to inherit (each built its own, and compiled the regexes of what it met)
         raw_analyzer()
         prescreen(default_lexicon())
-        default_lexicon().compile()
+        from vocsrc.sentiment.regexcache import compile_rules
+
+        compile_rules(default_lexicon())  # from compiled programs in the cache directory
         # plain os.fork and pipes, this process scoring too (forkmap.py): a one-off `score`
         # (a pipe filter) need not pay for importing multiprocessing
         from vocsrc.sentiment.forkmap import fork_map

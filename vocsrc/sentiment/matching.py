@@ -262,12 +262,21 @@ def alternation_source(phrases: Sequence[str], patterns: Sequence[str]) -> str:
 NEVER = "(?!)"  # the regex of no phrase and no pattern: matches nothing
 
 
+# lower_phrases' results by (phrases, patterns), built by regexcache.py from compiled programs
+# kept in the cache directory, so re's parser and compiler need not run again
+PRELOADED: dict[tuple[tuple[str, ...], tuple[str, ...]], re.Pattern[str] | None] = {}
+
+
 def lower_phrases(phrases: Sequence[str], patterns: Sequence[str] = ()) -> re.Pattern[str] | None:
     """``alternation(phrases, patterns)`` for lower-cased text where ``lower_is_safe``:
     compiled without IGNORECASE, phrases lower-cased (same matches, same spans).
 
     None unless every phrase is ASCII and every pattern ``case_free``.
     """
+    if PRELOADED:
+        key = (tuple(phrases), tuple(patterns))
+        if key in PRELOADED:
+            return PRELOADED[key]
     if not (phrases or patterns) or not all(p.isascii() for p in phrases):
         return None
     if patterns and not case_free("|".join(f"(?:{p})" for p in patterns)):
