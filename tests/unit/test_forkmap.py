@@ -25,13 +25,17 @@ def _counted(chunk: list[str]) -> list[tuple[str, int]]:
     return [(t, len(t)) for t in chunk]
 
 
+def _encoded(chunk: list[str]) -> bytes:
+    return _joined(chunk).encode("utf-8")
+
+
 def _serial(fn):
     return [fn(ITEMS[a:b]) for a, b in BOUNDS]
 
 
 @pytest.mark.parametrize("processes", [2, 3])
 @pytest.mark.parametrize("parent_works", [True, False])
-@pytest.mark.parametrize("fn", [_joined, _counted])  # str results travel as text, others pickled
+@pytest.mark.parametrize("fn", [_joined, _counted, _encoded])  # str, bytes as they are, others pickled
 def test_results_in_order_as_serial(processes, parent_works, fn):
     seen = []
     got = forkmap.fork_map(ITEMS, BOUNDS, fn, processes, lambda d, n: seen.append((d, n)),
@@ -159,3 +163,20 @@ def test_score_exits_without_the_final_collections():
     other = subprocess.run([sys.executable, "-c", code, "--db", "/nonexistent/x.duckdb", "rejected"], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert other.stdout.splitlines()[-1:] == ["frozen False"], other.stdout + other.stderr
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []])
+def test_score_stdin_bytes_in_parallel_as_one_line_alone(json_flag):
+    # the workers encode lines as sys.stdout would: undecodable input bytes (read with
+    # surrogateescape) come back out as they were, exactly as when a line is scored alone
+    lines = [b"caf\xe9 bad", "na\u00efve but great \U0001F600".encode(), b"ok"]
+
+    def run(data: bytes) -> bytes:
+        out = subprocess.run([sys.executable, "-m", "vocsrc", "score", "-", *json_flag], cwd=ROOT, input=data,
+                             capture_output=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    alone = [run(line + b"\n") for line in lines]
+    assert b"caf\xe9" in alone[0]
+    assert run(b"\n".join(lines * 800) + b"\n") == b"".join(alone) * 800

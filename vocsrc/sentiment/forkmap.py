@@ -32,7 +32,7 @@ from typing import Any
 _TICKET = struct.Struct("<I")
 _HEAD = struct.Struct("<IIB")  # chunk number, payload length, kind
 _END = 0xFFFFFFFF  # chunk number of a child's last message (payload: its error, if any)
-_STR, _PICKLE = 0, 1
+_STR, _PICKLE, _BYTES = 0, 1, 2
 _PIPE_SIZE = 1 << 20
 
 
@@ -73,7 +73,9 @@ def _take(fd: int) -> int | None:
 
 
 def _encode(k: int, result: Any) -> bytes:
-    if type(result) is str:
+    if type(result) is bytes:
+        payload, kind = result, _BYTES
+    elif type(result) is str:
         payload, kind = result.encode("utf-8", "surrogatepass"), _STR
     else:
         import pickle
@@ -83,6 +85,8 @@ def _encode(k: int, result: Any) -> bytes:
 
 
 def _decode(kind: int, payload: bytes) -> Any:
+    if kind == _BYTES:
+        return payload
     if kind == _STR:
         return payload.decode("utf-8", "surrogatepass")
     import pickle
