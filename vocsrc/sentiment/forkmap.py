@@ -25,7 +25,6 @@ import os
 import select
 import struct
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -108,6 +107,8 @@ def _child(tickets: int, out: int, items: list[str], bounds: list[tuple[int, int
             a, b = bounds[k]
             _write_all(out, _encode(k, chunk_fn(items[a:b])))
     except BaseException:  # report it: the parent raises it rather than waiting forever
+        import traceback
+
         error = traceback.format_exc().encode("utf-8", "replace")
     _write_all(out, _HEAD.pack(_END, len(error), _STR) + error)
 
