@@ -180,3 +180,21 @@ def test_score_stdin_bytes_in_parallel_as_one_line_alone(json_flag):
     alone = [run(line + b"\n") for line in lines]
     assert b"caf\xe9" in alone[0]
     assert run(b"\n".join(lines * 800) + b"\n") == b"".join(alone) * 800
+
+
+def test_score_on_two_processes_imports_none_of_the_heavy_modules():
+    # each cost `score -` milliseconds at start-up: multiprocessing and concurrent.futures (~25 ms,
+    # forkmap replaces them), ctypes (its shared counter), pickle (str and bytes results travel
+    # as they are), OpenSSL via hashlib (diskcache uses _blake2), tomllib (the checked lexicon
+    # comes from the cache directory), traceback (only a failed chunk is reported)
+    heavy = ("multiprocessing", "concurrent.futures", "ctypes", "pickle", "hashlib", "_hashlib", "tomllib",
+             "traceback")
+    code = ("import sys; from vocsrc.cli import main; out = sys.stdout; sys.stdout = open(__import__('os').devnull, 'w'); "
+            "main(['score', '-', '--json']); sys.stdout = out; "
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    lines = "Great service but the refund never came\n" * (document._PARALLEL_MIN + 500)
+    for _ in range(2):  # the first run may fill the cache directory (and parse TOML)
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input=lines, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "[]"
