@@ -8,7 +8,7 @@ by an older ``scorer`` version.
 Speed: the texts to do are copied once into a temporary table (re-running the
 anti-join per batch re-reads the whole store each time); worker processes score
 *and* tag each chunk, so tagging runs on every core instead of after scoring in
-the parent; workers return plain columns, and each batch is written with one
+the parent; workers return Arrow record batches, and each batch is written with one
 Arrow insert while the workers already score the next batch.
 """
 
@@ -105,15 +105,38 @@ def _init_worker(bank_path: str | None) -> None:
     _BANK = load_bank(bank_path, use_env=False)
 
 
-def _score_and_tag(texts: list[str]) -> tuple[list, ...]:
-    """Scores as columns (cheap to send back) plus each text's theme keys."""
+def _preload() -> None:
+    """Load the lexicons, the rule and theme scans and every rule regex, for forked workers to inherit."""
+    from vocsrc.sentiment.cx import default_lexicon
+    from vocsrc.sentiment.engine import raw_analyzer
+    from vocsrc.sentiment.prescreen import prescreen
+    from vocsrc.themes.tagging import tag_batch
+
+    raw_analyzer()
+    prescreen(default_lexicon())
+    default_lexicon().compile()
+    tag_batch(["a text to build the bank's scan"], _BANK)
+
+
+def _score_and_tag(texts: list[str]) -> pa.RecordBatch:
+    """Scores and each text's theme keys, as one Arrow record batch: built here, on a worker's
+    core, it crosses to the parent as a few buffers (unpickling ~11 Python objects per text
+    there cost more than the parent's insert) and goes into DuckDB as it is."""
     from vocsrc.sentiment.document import score_batch
     from vocsrc.themes.tagging import tag_batch
 
     scores = score_batch(texts)
     # a TextScore is a tuple of these columns in this order: transposed in C, not field by field
     cols = tuple(map(list, zip(*scores))) if scores else tuple([] for _ in _SCORE_COLUMNS)
-    return (*cols, tag_batch(texts, _BANK))
+    arrays = [pa.array(col, _TYPES.get(name, pa.float64())) for name, col in zip(_SCORE_COLUMNS, cols)]
+    arrays.append(pa.array(tag_batch(texts, _BANK), pa.list_(pa.string())))
+    return pa.RecordBatch.from_arrays(arrays, schema=_SCHEMA)
+
+
+_TYPES = {"n_sentences": pa.int32(), "neg_sentence": pa.string(), "pos_sentence": pa.string(),
+          "label": pa.string(), "cx_label": pa.string()}
+_SCHEMA = pa.schema([(name, _TYPES.get(name, pa.float64())) for name in _SCORE_COLUMNS]
+                    + [("themes", pa.list_(pa.string()))])
 
 
 # ---------------------------------------------------------------- parent side
@@ -180,8 +203,12 @@ def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, 
                 _write_batch(con, hashes, parts, version, rescore)
                 done += len(texts)
         else:
-            ctx = mp.get_context(_start_method())
-            with ctx.Pool(procs, initializer=_init_worker, initargs=(bank_path,)) as pool:
+            method = _start_method()
+            if method == "fork":
+                # forked workers inherit what is loaded here (each loaded its own before: ~0.1 s)
+                _preload()
+            init = None if method == "fork" else _init_worker
+            with mp.get_context(method).Pool(procs, initializer=init, initargs=(bank_path,)) as pool:
                 waiting = None  # (hashes, imap iterator, size) of the batch the workers are on
                 for hashes, texts in _batches(con, total):
                     running = pool.imap(_score_and_tag, [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)])
@@ -202,23 +229,18 @@ def _collect_and_write(con: duckdb.DuckDBPyConnection, waiting: tuple, version: 
     parts, got = [], 0
     for part in running:
         parts.append(part)
-        got += len(part[0])
+        got += part.num_rows
         report(done + got)
     _write_batch(con, hashes, parts, version, rescore)
     return done + size
 
 
-def _write_batch(con: duckdb.DuckDBPyConnection, hashes: pa.Array, parts: list[tuple[list, ...]], version: str,
+def _write_batch(con: duckdb.DuckDBPyConnection, hashes: pa.Array, parts: list[pa.RecordBatch], version: str,
                  rescore: bool) -> None:
     """Write one batch's scores and themes in a single transaction (replacing old rows on rescore)."""
-    def column(i: int) -> list:
-        return [v for part in parts for v in part[i]]
-
-    types = {"n_sentences": pa.int32(), "neg_sentence": pa.string(), "pos_sentence": pa.string(),
-             "label": pa.string(), "cx_label": pa.string()}
-    scores = pa.table({"text_hash": hashes, **{name: pa.array(column(i), types.get(name, pa.float64()))
-                                               for i, name in enumerate(_SCORE_COLUMNS)}})
-    themes = pa.array(column(len(_SCORE_COLUMNS)), pa.list_(pa.string()))
+    table = pa.Table.from_batches(parts, schema=_SCHEMA)
+    scores = table.drop_columns(["themes"]).add_column(0, "text_hash", hashes)
+    themes = table.column("themes").combine_chunks()
     tagged = pa.table({"text_hash": pc.take(hashes, pc.list_parent_indices(themes)),
                        "theme": pc.list_flatten(themes)})
     con.register("batch_scores", scores)
