@@ -8,13 +8,13 @@ import datetime as dt
 import io
 import re
 import shutil
-import zlib
 from html.parser import HTMLParser
 
 import pytest
 
 from vocsrc.briefing.build import build_pack
 from vocsrc.store import open_store
+from tests.unit.pdftext import pdf_text  # noqa: F401 - test_briefing_customers imports it from here
 
 SCRIPT = "<script>alert(1)</script>"
 PLANTED = [  # (id, stars, text): a function of its own so both rows are certainly sampled
@@ -266,24 +266,6 @@ def test_pptx_has_titles_notes_with_numbers_and_pictures(deliveries_files):
     footnotes = [sh.text_frame.text for s in slides for sh in s.shapes if sh.has_text_frame and
                  sh.text_frame.text.startswith("n = ")]
     assert footnotes
-
-
-def pdf_text(data: bytes) -> str:
-    """Text of an fpdf2 PDF with core fonts: inflate each content stream, join its string operands.
-    Enough for our own files (latin-1 literal strings) without adding a PDF library to the tests."""
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        if b"/Image" in data[data.rfind(b" obj", 0, m.start()):m.start()]:
-            continue  # a chart: no text, and scanning its pixels for strings took most of a minute
-        try:
-            body = zlib.decompress(m.group(1))
-        except zlib.error:
-            continue
-        for s in re.finditer(rb"\((?:\\.|[^\\)])*\)", body):
-            raw = s.group(0)[1:-1]
-            raw = re.sub(rb"\\([()\\])", rb"\1", raw)
-            out.append(raw.decode("latin-1"))
-    return " ".join(out)
 
 
 def test_pdf_text_holds_the_pack(deliveries_files):
