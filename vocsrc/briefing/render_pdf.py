@@ -1,53 +1,104 @@
 """The pack as a PDF (fpdf2, pure Python), with the same chart PNGs as the HTML and slides.
 
-Font choice: fpdf2's core Helvetica needs no font file, so the PDF builds on a fresh machine
-with only pip packages. No Unicode TTF ships inside any package we install (matplotlib's DejaVu
-is not installed; system fonts may be absent), so text is spelled in latin-1 first
-(``render_common.to_latin1``: curly quotes, dashes and ellipses mapped, accents kept where
-latin-1 has them). That covers English and western European comments; other scripts show '?'.
+Fonts: fpdf2's core Helvetica knows only latin-1, which mangles customers' names and comments
+in Polish, Greek, Cyrillic and other scripts. So when this machine has a Unicode TrueType family
+(``pdf_fonts.find_font``: ``VOC_PDF_FONT``, else DejaVu Sans, Noto Sans, Liberation Sans or
+Arial in their usual folders), the PDF embeds it (fpdf2 keeps only the glyphs used) and prints
+the real characters; anything that family has no glyph for (CJK in DejaVu Sans, emoji) becomes
+'?' or an ASCII stand-in rather than an invisible box (``pdf_fonts.fit_text``). fpdf2 does no
+text shaping or right-to-left ordering without uharfbuzz, which we do not install, so Hebrew
+and Arabic print their letters left to right (reversed for their readers, Arabic unjoined), and
+DejaVu's oblique, used for verbatims, has no Arabic at all ('?'): a known limit.
+
+With no such font, or a file fpdf2 cannot load, the PDF is what it always was: core Helvetica,
+text spelled in latin-1 first (``render_common.to_latin1``: curly quotes, dashes and ellipses
+mapped, accents kept where latin-1 has them, other accents stripped, other scripts '?'), so it
+still builds on a bare machine with only pip packages.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 
 from vocsrc.briefing.pack import Figure, Pack
+from vocsrc.briefing.pdf_fonts import FontFamily, find_font, fit_text
 from vocsrc.briefing.render_common import (CUSTOMER_COLUMNS, CUSTOMERS_TITLE, chart_images, customer_rows,
                                             customers_footnote, customers_unavailable_line, heard_text,
-                                            to_latin1 as L)
+                                            to_latin1)
+
+log = logging.getLogger(__name__)
 
 BLUE = (0, 114, 178)
 GREY = (110, 110, 110)
+CORE_FONT = "Helvetica"
 
 
-def _pdf():
+class _Face:
+    """The family text is drawn in, and how a text is made drawable in it."""
+
+    def __init__(self, family: FontFamily | None) -> None:
+        self.family = family
+        # Our own name for the embedded family: fpdf2 treats 'Arial', 'Helvetica' or 'Times' as its
+        # core fonts (and would ignore add_font for them), whatever file VOC_PDF_FONT names.
+        self.name = f"voc-{family.name}" if family else CORE_FONT
+        # Each style's glyph set: DejaVu's bold and oblique cover fewer characters than its regular.
+        self._glyphs = {s: family.glyphs(s) for s in family.files} if family else {}
+
+    def fit(self, text: str, style: str = "") -> str:
+        if self.family is None:
+            return to_latin1(text)
+        return fit_text(text, self._glyphs[style])
+
+
+def _pdf(family: FontFamily | None):
+    """The document and its face; a family fpdf2 cannot load falls back to core Helvetica."""
     from fpdf import FPDF
 
     class _Doc(FPDF):
         footer_text = ""
+        face = _Face(None)
 
         def footer(self) -> None:
             self.set_y(-12)
-            self.set_font("Helvetica", size=7)
+            self.set_font(self.face.name, size=7)
             self.set_text_color(*GREY)
-            self.cell(0, 5, L(f"{self.footer_text}    page {self.page_no()}"), align="C")
+            self.cell(0, 5, self.face.fit(f"{self.footer_text}    page {self.page_no()}"), align="C")
 
-    return _Doc(format="A4", unit="mm")
+    doc = _Doc(format="A4", unit="mm")
+    if family is not None:
+        try:
+            face = _Face(family)
+            for style, path in family.files.items():
+                doc.add_font(face.name, style, str(path))
+            doc.face = face
+        except Exception as exc:  # noqa: BLE001 - a bad font file must not cost the pack
+            log.warning("cannot embed font %s (%s); the PDF uses Helvetica and latin-1", family.name, exc)
+            doc = _Doc(format="A4", unit="mm")
+    return doc
 
 
 class _Writer:
     def __init__(self, pack: Pack) -> None:
-        self.pdf = _pdf()
+        self.pdf = _pdf(find_font())
+        self.face: _Face = self.pdf.face
         self.pdf.footer_text = f"{pack.title} · data to {pack.freshness}"
         self.pdf.set_auto_page_break(True, margin=16)
         self.pdf.set_margins(16, 16, 16)
-        self.pdf.set_title(L(pack.title))
+        # Metadata is UTF-16 whatever the font; in core mode it stays latin-1, as it always was.
+        self.pdf.set_title(pack.title if self.face.family else to_latin1(pack.title))
         self.pdf.add_page()
 
+    def font(self, style: str, size: float) -> None:
+        self.pdf.set_font(self.face.name, style, size)
+
+    def fit(self, s: str, style: str) -> str:
+        return self.face.fit(s, style)
+
     def text(self, s: str, size: float = 10, style: str = "", colour=(34, 34, 34), h: float = 5) -> None:
-        self.pdf.set_font("Helvetica", style, size)
+        self.font(style, size)
         self.pdf.set_text_color(*colour)
-        self.pdf.multi_cell(0, h, L(s), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, h, self.fit(s, style), new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, s: str) -> None:
         if self.pdf.get_y() > 250:
@@ -90,22 +141,23 @@ class _Writer:
         pdf.set_text_color(34, 34, 34)
         with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, first_row_as_headings=True) as t:
             for i, row in enumerate((header, *rows)):
-                pdf.set_font("Helvetica", "B" if i == 0 else "", 8)
+                style = "B" if i == 0 else ""
+                self.font(style, 8)
                 r = t.row()
                 for cell in row:
-                    r.cell(L(cell))
-        pdf.set_font("Helvetica", "", 10)
+                    r.cell(self.fit(cell, style))
+        self.font("", 10)
         pdf.ln(1)
 
     def quote(self, before: str, evidence: str, after: str, meta: str) -> None:
         pdf = self.pdf
         pdf.set_text_color(34, 34, 34)
-        pdf.set_font("Helvetica", "I", 9.5)
-        pdf.write(4.8, L('"' + before))
-        pdf.set_font("Helvetica", "BI", 9.5)
-        pdf.write(4.8, L(evidence))
-        pdf.set_font("Helvetica", "I", 9.5)
-        pdf.write(4.8, L(after + '"'))
+        self.font("I", 9.5)
+        pdf.write(4.8, self.fit('"' + before, "I"))
+        self.font("BI", 9.5)
+        pdf.write(4.8, self.fit(evidence, "BI"))
+        self.font("I", 9.5)
+        pdf.write(4.8, self.fit(after + '"', "I"))
         pdf.ln(5)
         self.note(meta)
         pdf.ln(1)
