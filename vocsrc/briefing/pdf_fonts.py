@@ -4,10 +4,11 @@ Why: fpdf2's core Helvetica knows only latin-1, so customers' names and comments
 Greek, Cyrillic and other scripts came out as '?' in a pack shown to leadership. No Unicode font
 ships in any package we install, but most machines have one: we look for well-known files
 (``SEARCH``, first family whose regular face loads wins) or take ``VOC_PDF_FONT``, the path to a
-regular .ttf (bold and italic siblings are found beside it when they exist). With none, the PDF
-keeps core Helvetica and ``render_common.to_latin1``, exactly as before.
+regular .ttf (bold and italic siblings are found beside it when they exist; ``off`` asks for
+core Helvetica). With none, the PDF keeps core Helvetica and ``render_common.to_latin1``, exactly
+as before.
 
-A font never covers every script (DejaVu Sans has no CJK, no font here has emoji), and fpdf2
+A font never covers every script (DejaVu Sans has no CJK and few emoji), and fpdf2
 would draw a missing glyph as an empty box that silently hides a word. ``fit_text`` replaces each
 such character with an ASCII stand-in or '?' first, reading the font's own cmap (once per file
 per process: parsing it takes tens of milliseconds).

@@ -106,8 +106,9 @@ def customers_footnote(pack: Pack) -> str:
     return note
 
 
-# Characters outside latin-1 that readers of a briefing will meet, spelled in latin-1. The PDF's
-# core fonts only cover latin-1 (see render_pdf for why we do not embed a TTF).
+# Characters outside latin-1 that readers of a briefing will meet, spelled in latin-1: for the PDF
+# on a machine with no Unicode font, whose core Helvetica covers only latin-1 (see render_pdf), and
+# as the stand-in for a character the embedded font has no glyph for (pdf_fonts.fit_text).
 _LATIN1 = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u2022": "-", "\u00a0": " ",
