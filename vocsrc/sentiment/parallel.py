@@ -1,11 +1,13 @@
-"""Score many texts with FastVader on several cores.
+"""Raw FastVader scores on several cores (``score_texts``, what bench/sentiment.py times as
+FastVader with two processes), and the counter scheme ``document.map_chunks`` falls back to.
 
-Used by the import pipeline and by rescoring.  Work is handed out in chunks (one
-message per chunk, never per text).  With the "fork" start method the texts are
-not sent at all: workers inherit them, take chunk numbers from a shared counter
-(so a worker on a busier core simply takes fewer chunks) and send back only the
-score tuples.  A process pool is avoided there because its three helper
-threads cost the parent ~1 ms of CPU per chunk, a sizeable share for short texts.
+Work is handed out in chunks (one message per chunk, never per text).  With the "fork" start
+method the texts are not sent at all: the children inherit them and send back only the score
+tuples.  ``score_texts`` forks with forkmap.fork_map (plain os.fork, chunk numbers through a
+pipe, this process scoring too); for more chunks than fit in a pipe, workers take chunk numbers
+from a shared counter (``_score_forked``; so a worker on a busier core simply takes fewer
+chunks).  A process pool is avoided there because its three helper threads cost the parent
+~1 ms of CPU per chunk, a sizeable share for short texts.
 
 Forking a process that runs other threads (Streamlit does) can deadlock a child
 on a lock some thread held at fork time, so "fork" is only used when the caller
@@ -38,6 +40,14 @@ def _init_worker() -> None:
 
 def _score_chunk(chunk: list[str]) -> list[Scores]:
     return list(map(get_engine().scores_tuple, chunk))
+
+
+def _score_chunk_reported(chunk: list[str]) -> list[Scores]:
+    # the same error whichever process (this one too, under forkmap) meets the bad text
+    try:
+        return _score_chunk(chunk)
+    except Exception as exc:
+        raise RuntimeError(f"a scoring worker failed: {exc!r}") from exc
 
 
 def _fork_worker(conn: Any, counter: Any, texts: list[str], bounds: list[tuple[int, int]],
@@ -111,6 +121,14 @@ def score_texts(
     method = _start_method(start_method)
     ctx = mp.get_context(method)
     if method == "fork":
+        get_engine()  # built once here, inherited by the children
+        # os.fork and pipes, this process scoring too (forkmap.py): ~12% faster than the
+        # counter scheme below, which stays for more chunks than fit in a pipe
+        from .forkmap import fork_map
+
+        parts = fork_map(texts, bounds, _score_chunk_reported, processes, progress)
+        if parts is not None:
+            return [s for part in parts for s in part]
         return _score_forked(ctx, texts, bounds, processes, progress)
 
     # ProcessPoolExecutor rather than Pool: if a worker dies (or cannot even
