@@ -84,6 +84,7 @@ def test_method_page_explains_and_names_the_engine(store, monkeypatch, tmp_path)
     prose = "\n".join(m.value for m in at.markdown)
     assert "-0.05" in prose and "adjusted-Wald" in prose and "Benjamini-Hochberg" in prose and "$" not in prose
     assert "Here: Hyperscan 0.9.1 matches every rule in one compiled pass" in prose
+    assert "labelled \"(partial)\"" in prose
     bank = at.dataframe[0].value
     assert {"waiting_delays", "refunds"} <= set(bank["theme"]) and bank["description"].str.len().min() > 10
     scorers = at.dataframe[2].value
