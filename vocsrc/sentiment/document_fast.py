@@ -122,14 +122,7 @@ def score_shorts(texts: list[str], tokens: list[list[str]], engine: Any, lex: Cx
             neg, neu, pos, compound = scores_tuple(text) if has_emoji(text) else scores_split(text, toks)
             n, cuts = _sentence_ends(text, toks, ends)
             cx = lex.shifted(compound, flagged_shift(text, n, cuts, found, lex)) if found else compound
-        # a short comment is its own evidence, on the side of its CX score
-        vl = "positive" if compound >= POS_THRESHOLD else "negative" if compound <= NEG_THRESHOLD else "neutral"
-        if cx >= POS_THRESHOLD:
-            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "positive", n, None, text.strip())))
-        elif cx <= NEG_THRESHOLD:
-            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "negative", n, text.strip(), None)))
-        else:
-            append(new_score(TextScore, (compound, pos, neu, neg, cx, vl, "neutral", n, None, None)))
+        append(_short_score(text, neg, neu, pos, compound, cx, n))
     return out
 
 
