@@ -188,3 +188,19 @@ def test_charts_import_no_streamlit_and_vl_convert_lazily() -> None:
         names = [a.name for n in top_level if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in top_level if isinstance(n, ast.ImportFrom)]
         assert not any(n.split(".")[0] in ("streamlit", "vl_convert") for n in names), path
+
+
+def test_migration_labels_have_room_right_of_their_arrows() -> None:
+    from vocsrc.charts.bands import CHAR_PX, label_room
+    from vocsrc.charts.style import WIDTH
+
+    spec = charts.migration_chart(nps_frame(["Jan 2026", "Mar 2026"]), "nps", CAPTION).to_dict()
+    layers = spec["layer"]
+    x_max = layers[0]["encoding"]["x"]["scale"]["domain"][1]
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    for row in rows:
+        # pixels between the arrow's right end and the plot's edge, against the label's width
+        room = (x_max - row["right"]) / x_max * WIDTH
+        assert room >= 14 + CHAR_PX * len(row["text"]), row["text"]
+    assert label_room(0.37, "37% → 37%, within noise") > 0.5 > 0.37 + 0.08
+    assert label_room(0.95, "x" * 200) == 1.0

@@ -121,7 +121,9 @@ def band_share_bars(summary: MetricSummary, caption: str, title: str | None = No
     opacity = 1.0 if summary.solid else 0.35
     base = alt.Chart(data)
     bars = base.mark_bar(opacity=opacity, height=alt.RelativeBandSize(0.7)).encode(
-        x=alt.X("share:Q", title="Share of responses", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        # every 20%: eleven labels ran together ("90%100%") in an exported PNG
+        x=alt.X("share:Q", title="Share of responses", axis=alt.Axis(format="%", tickCount=5),
+                scale=alt.Scale(domain=[0, 1])),
         y=y, color=alt.Color("label:N", scale=band_scale(m), legend=None), tooltip=tooltip,
     )
     whiskers = base.mark_rule(color="#222222", strokeWidth=1.5).encode(x="low:Q", x2="high:Q", y=y, tooltip=tooltip)
@@ -134,6 +136,20 @@ def band_share_bars(summary: MetricSummary, caption: str, title: str | None = No
     if not summary.solid:
         heading += f" (only {summary.n} responses: too few to rely on)"
     return finish(chart, heading, caption)
+
+
+# a generous average width of a LABEL_FONT character in pixels (Vega's default sans-serif)
+CHAR_PX = 0.62 * LABEL_FONT
+_LABEL_DX = 14
+
+
+def label_room(right: float, text: str, width: int = WIDTH) -> float:
+    """The axis maximum (as a share) that leaves ``text`` room to the right of ``right`` on a
+    plot ``width`` pixels wide, at least 0.08 beyond ``right``."""
+    need = (_LABEL_DX + CHAR_PX * len(text)) / width
+    if need >= 1:
+        return 1.0
+    return max(right + 0.08, right / (1 - need))
 
 
 def migration_chart(
@@ -171,9 +187,10 @@ def migration_chart(
             right=max(ca["share"], cb["share"]),
         ))
     data = pd.DataFrame(rows)
-    # Zoom the axis to the shares (room for the labels), not always 0-100%:
-    # a 5-point move must be visible as an arrow, not a dot.
-    x_max = min(1.0, math.ceil((data["right"].max() + 0.08) * 10) / 10)
+    # Zoom the axis to the shares, not always 0-100%: a 5-point move must be visible as an
+    # arrow, not a dot. But leave each label its width to the right of its arrow: at 0.08 of
+    # the axis, "37% -> 37%, within noise" was cut off at the chart's edge.
+    x_max = min(1.0, math.ceil(max(label_room(r["right"], r["text"]) for r in rows) * 10) / 10)
     y = alt.Y("label:N", sort=[b.label for b in m.bands], title=None, axis=alt.Axis(labelLimit=220))
     colour = alt.Color("label:N", scale=band_scale(m), legend=None)
     tooltip = [
@@ -199,7 +216,7 @@ def migration_chart(
         x="share_a:Q", y=y, stroke=alt.Stroke("label:N", scale=band_scale(m), legend=None), tooltip=tooltip)
     end = base.mark_point(size=260, filled=True, opacity=1).encode(
         x="share_b:Q", y=y, color=colour, shape=alt.Shape("shape:N", scale=None), tooltip=tooltip)
-    labels = base.mark_text(align="left", dx=14, fontSize=LABEL_FONT, color="#222222").encode(
+    labels = base.mark_text(align="left", dx=_LABEL_DX, fontSize=LABEL_FONT, color="#222222").encode(
         x="right:Q", y=y, text="text:N", tooltip=tooltip)
     chart = alt.layer(line, start, end, labels).properties(width=WIDTH, height=56 * len(rows))
     return finish(chart, title or f"{m.label}: how the bands moved, {pa} to {pb}", caption)
