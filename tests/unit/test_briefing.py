@@ -360,3 +360,20 @@ def test_editor_blanks_arrive_as_none_nan_or_na(demo, tmp_path):
         log = actions.list_actions(c, "Claims")
         assert [(a.you_said, a.we_did, a.owner, a.status) for a in log] == [
             ("Too many forms", "One form", "", "planned"), ("Slow payout", "", "", "planned")]
+
+
+def test_a_pdf_heading_moves_to_the_next_page_with_what_it_keeps():
+    from types import SimpleNamespace
+
+    from vocsrc.briefing.render_pdf import _Writer
+
+    w = _Writer(SimpleNamespace(title="Billing: customer briefing", freshness="2026-10-31"))
+    w.pdf.set_y(240)
+    w.heading("Room for a few lines", keep=10)
+    assert w.pdf.page_no() == 1
+    w.pdf.set_y(200)
+    w.heading("Themes by impact", keep=90)  # its chart would not fit under it: both go over
+    assert w.pdf.page_no() == 2 and w.pdf.get_y() < 40
+    w.pdf.set_y(251)
+    w.heading("Complaints")  # the default keeps a few lines: as before, no heading below y = 250
+    assert w.pdf.page_no() == 3

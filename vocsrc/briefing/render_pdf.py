@@ -100,8 +100,10 @@ class _Writer:
         self.pdf.set_text_color(*colour)
         self.pdf.multi_cell(0, h, self.fit(s, style), new_x="LMARGIN", new_y="NEXT")
 
-    def heading(self, s: str) -> None:
-        if self.pdf.get_y() > 250:
+    def heading(self, s: str, keep: float = 20) -> None:
+        """A section heading, on a new page unless ``keep`` mm of what follows fit under it
+        (a heading left at a page's foot, its chart on the next page, reads as empty)."""
+        if self.pdf.get_y() + 12 + keep > _BOTTOM:
             self.pdf.add_page()
         self.pdf.ln(3)
         self.text(s, 14, "B", BLUE, 7)
@@ -122,14 +124,8 @@ class _Writer:
     def image(self, png: bytes | None, footnote: str = "") -> None:
         if not png:
             return
-        from PIL import Image
-
-        w, h = Image.open(io.BytesIO(png)).size
-        width = 178.0
-        height = width * h / w
-        if height > 200:
-            width, height = width * 200 / height, 200
-        if self.pdf.get_y() + height > 275:
+        width, height = _image_size(png)
+        if self.pdf.get_y() + height > _BOTTOM:
             self.pdf.add_page()
         self.pdf.image(io.BytesIO(png), w=width, h=height)
         if footnote:
@@ -181,6 +177,23 @@ def _customers(w: _Writer, pack: Pack) -> None:
     w.note(customers_footnote(pack))
 
 
+_BOTTOM = 275  # mm: below this the page's footer and margin begin
+
+
+def _image_size(png: bytes | None) -> tuple[float, float]:
+    """Width and height in mm at which ``image`` places a chart: the text width, at most 200 mm tall."""
+    if not png:
+        return 0.0, 0.0
+    from PIL import Image
+
+    w, h = Image.open(io.BytesIO(png)).size
+    width = 178.0
+    height = width * h / w
+    if height > 200:
+        width, height = width * 200 / height, 200
+    return width, height
+
+
 def render_pdf(pack: Pack, images: dict[str, bytes] | None = None) -> bytes:
     images = chart_images(pack) if images is None else images
     w = _Writer(pack)
@@ -202,7 +215,7 @@ def render_pdf(pack: Pack, images: dict[str, bytes] | None = None) -> bytes:
     w.heading("What changed (beyond noise only)")
     for s in pack.changes:
         w.bullet(s)
-    w.heading("Themes by impact")
+    w.heading("Themes by impact", keep=_image_size(images.get("themes"))[1] or 20)
     spec = pack.chart("themes")
     w.image(images.get("themes"), spec.footnote if spec else "")
     for t in (*pack.themes_negative, *pack.themes_positive):
