@@ -1,4 +1,4 @@
-"""The parsed VADER lexicon and emoji files kept in the user's cache directory (fastvader._parsed)."""
+"""The parsed VADER lexicon and emoji files kept in the user's cache directory (vader_files._parsed)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from vocsrc.sentiment import diskcache, fastvader
+from vocsrc.sentiment import diskcache, fastvader, vader_files
 
 
 @pytest.fixture
@@ -23,8 +23,8 @@ def package_copy(tmp_path, monkeypatch):
     folder = tmp_path / "pkg"
     folder.mkdir()
     for name in ("vader_lexicon.txt", "emoji_utf8_lexicon.txt"):
-        shutil.copyfile(fastvader._package_file(name), folder / name)
-    monkeypatch.setattr(fastvader, "_package_file", lambda name: str(folder / name))
+        shutil.copyfile(vader_files._package_file(name), folder / name)
+    monkeypatch.setattr(vader_files, "_package_file", lambda name: str(folder / name))
     return folder
 
 

@@ -31,7 +31,6 @@ to 3/4 decimals gives the same digits.
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
@@ -42,6 +41,7 @@ from vaderSentiment import vaderSentiment as _ref
 
 from .fastvader_rules import (BOOSTER, C_INCR, NEGATE, PUNCT, RULE_WORDS, Scores, _but_rule, _compound,
                               _punctuated_compound, _shares, valence_at)
+from .vader_files import load_emojis, load_lexicon
 
 
 # (last characters a token must end in, test of the token): see FastVader.mark_tokens
@@ -50,70 +50,6 @@ Marker = tuple[frozenset[str], Callable[[str], Any]]
 _TOKEN_CACHE_MAX = 200_000
 _ZERO: Scores = (0.0, 0.0, 0.0, 0.0)
 _NEUTRAL: Scores = (0.0, 1.0, 0.0, 0.0)
-
-
-def _package_file(name: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(_ref.__file__)), name)
-
-
-def load_lexicon(name: str = "vader_lexicon.txt") -> dict[str, float]:
-    """The lexicon, parsed as SentimentIntensityAnalyzer.make_lex_dict does."""
-    return _parsed(name, _parse_lexicon)
-
-
-def load_emojis(name: str = "emoji_utf8_lexicon.txt") -> dict[str, str]:
-    """The emoji descriptions, parsed as SentimentIntensityAnalyzer.make_emoji_dict does."""
-    return _parsed(name, _parse_emojis)
-
-
-def _parse_lexicon(text: str) -> dict[str, float]:
-    lex: dict[str, float] = {}
-    for line in text.rstrip("\n").split("\n"):
-        if not line:
-            continue
-        word, measure = line.strip().split("\t")[0:2]
-        lex[word] = float(measure)
-    return lex
-
-
-def _parse_emojis(text: str) -> dict[str, str]:
-    emojis: dict[str, str] = {}
-    for line in text.rstrip("\n").split("\n"):
-        emoji, description = line.strip().split("\t")[0:2]
-        emojis[emoji] = description
-    return emojis
-
-
-def _parsed(name: str, parse: Any) -> Any:
-    """``parse(text of the package file name)``, kept parsed (marshal) in the user's cache
-    directory (diskcache.py): parsing both files took ~12 ms of every process start, loading
-    them ~3. The file is still read from the installed package every time, and the entry is
-    named by a digest of its bytes and of ``parse``'s code, so an edited file or parser is
-    parsed afresh, never served stale; an entry whose checksum fails is parsed afresh too."""
-    import marshal
-
-    from . import diskcache
-
-    with open(_package_file(name), "rb") as fh:
-        raw = fh.read()
-    code = parse.__code__
-    key = diskcache.digest(raw, code.co_code, repr(code.co_consts), repr(code.co_names), str(marshal.version))
-    entry = f"vader-{name.rsplit('.', 1)[0]}-{key}.marshal"
-    data = diskcache.load(entry)
-    # an entry is its payload's digest (24 bytes) and the payload
-    if data is not None and data[:24] == diskcache.digest(data[24:]).encode():
-        try:
-            value = marshal.loads(data[24:])
-        except (EOFError, ValueError, TypeError):
-            value = None
-        if type(value) is dict:
-            return value
-    # strict UTF-8 and no newline translation: the reference uses codecs.open, which does
-    # none, so a stray "\r" must survive into the parser exactly as there
-    value = parse(raw.decode("utf-8"))
-    payload = marshal.dumps(value)
-    diskcache.save(entry, diskcache.digest(payload).encode() + payload)
-    return value
 
 
 class _TokenCache(dict):
