@@ -106,15 +106,11 @@ def _init_worker(bank_path: str | None) -> None:
 
 
 def _preload() -> None:
-    """Load the lexicons, the rule and theme scans and every rule regex, for forked workers to inherit."""
-    from vocsrc.sentiment.cx import default_lexicon
-    from vocsrc.sentiment.engine import raw_analyzer
-    from vocsrc.sentiment.prescreen import prescreen
+    """What forked workers inherit: the scoring side's (document.preload) and the bank's scan."""
+    from vocsrc.sentiment.document import preload
     from vocsrc.themes.tagging import tag_batch
 
-    raw_analyzer()
-    prescreen(default_lexicon())
-    default_lexicon().compile()
+    preload()
     tag_batch(["a text to build the bank's scan"], _BANK)
 
 

@@ -295,6 +295,16 @@ def score_many(
     return [s for part in map_chunks(items, _score_chunk, processes, progress) for s in part]
 
 
+def preload() -> None:
+    """Load both lexicons, the rule scan and every rule regex now, once, for forked workers to
+    inherit (each built its own before, and compiled the regexes of what it met)."""
+    raw_analyzer()
+    prescreen(default_lexicon())
+    from vocsrc.sentiment.regexcache import compile_rules
+
+    compile_rules(default_lexicon())  # from compiled programs in the cache directory
+
+
 def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> list[Any]:
     """``chunk_fn(chunk)`` for each run of _CHUNK texts, in order; on every core for big batches.
@@ -318,13 +328,7 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
     threading = sys.modules.get("threading")  # not imported: no other Python thread
     fork = hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
     if fork:
-        # load both lexicons, the rule scan and every rule regex here, once, for the workers
-        # to inherit (each built its own, and compiled the regexes of what it met)
-        raw_analyzer()
-        prescreen(default_lexicon())
-        from vocsrc.sentiment.regexcache import compile_rules
-
-        compile_rules(default_lexicon())  # from compiled programs in the cache directory
+        preload()
         # plain os.fork and pipes, this process scoring too (forkmap.py): a one-off `score`
         # (a pipe filter) need not pay for importing multiprocessing
         from vocsrc.sentiment.forkmap import fork_map
