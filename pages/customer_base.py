@@ -4,6 +4,7 @@ who was heard from, and how experience goes with value and leaving."""
 import streamlit as st
 
 from vocsrc.ui.entry import ensure_navigation
+from vocsrc.briefing.periods import partial_note, partial_periods
 from vocsrc.charts import customers as charts
 from vocsrc.customer_base import figures, lists, present
 from vocsrc.customer_base.value import what_if_passives_promoted
@@ -55,9 +56,11 @@ st.caption(f"n = {int(t['customers']):,} customers (active at the start of the p
            "choose which answers count, a region filter also picks the customers")
 st.caption(present.unmatched_words(cb))
 
+partial = partial_periods(cb.periods["period"], cb.window.start, cb.window.as_of) if cb.window else []
 chart_with_downloads(charts.joins_and_leavers(
     cb.periods, f"n = {int(t['customers']):,} customers · {period} · by {grain}, from the customer file's joined "
-                "and left dates"), f"customer_flows_{grain}")
+                "and left dates" + (f" · {partial_note(partial, cb.window.start, cb.window.as_of)}" if partial else ""),
+    partial=partial), f"customer_flows_{grain}")
 
 st.subheader("Do the customers we hear from look like the base?")
 st.dataframe(present.respondents_table(cb), hide_index=True, width="stretch",

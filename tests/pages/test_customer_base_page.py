@@ -50,6 +50,8 @@ def test_page_renders_every_section(store):
     specs = " ".join(str(c.proto) for c in at.get("vega_lite_chart"))
     assert all(t in specs for t in ("Customers joining and leaving", "Customers lost in the period, by band",
                                     "Still customers", "Greenwood"))
+    # the demo's window starts and ends inside a quarter: those are labelled and named as partial
+    assert "2024-Q4 (partial)" in specs and "2026-Q4 (partial)" in specs and "are partial" in specs
 
 
 def test_region_filter_changes_the_figures(store):

@@ -140,7 +140,7 @@ def test_page_figures_on_the_tiny_store(tiny):
     assert [(s.time, s.events) for s in cb.survival["detractor"]] == [(0, 0), (64, 1)]
     tenure = dict(zip(cb.by_tenure["group"], cb.by_tenure["customers"]))
     assert tenure == {"<1 year": 1, "1-3 years": 1, "5-8 years": 3, "8+ years": 1}
-    assert list(cb.periods["period"]) == ["2026Q1", "2026Q2"]
+    assert list(cb.periods["period"]) == ["2026-Q1", "2026-Q2"]
     assert list(cb.periods["customers_at_end"]) == [5, 4]  # D left in Q1, B in Q2
 
 

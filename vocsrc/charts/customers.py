@@ -8,7 +8,7 @@ silence is neither good nor bad.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -86,9 +86,11 @@ def churn_by_band(frame: pd.DataFrame, caption: str, title: str = "Customers los
     return finish(chart, title, caption)
 
 
-def joins_and_leavers(frame: pd.DataFrame, caption: str,
-                      title: str = "Customers joining and leaving") -> alt.TopLevelMixin:
-    """Joined (up, blue) and lost (down, vermillion) per period (frame: period, joined, lost, customers_at_end)."""
+def joins_and_leavers(frame: pd.DataFrame, caption: str, title: str = "Customers joining and leaving",
+                      partial: Collection[str] = ()) -> alt.TopLevelMixin:
+    """Joined (up, blue) and lost (down, vermillion) per period (frame: period, joined, lost, customers_at_end).
+    Periods in ``partial`` (the window covers them only in part) are labelled so."""
+    frame = frame.assign(period=[f"{p} (partial)" if p in partial else p for p in frame["period"].astype(str)])
     data = frame.assign(lost_down=-frame["lost"])
     long = pd.concat([
         data.assign(what="joined", value=data["joined"]),

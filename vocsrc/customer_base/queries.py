@@ -282,7 +282,8 @@ def joins_and_leavers(cur: duckdb.DuckDBPyConnection, filters: Filters, win: Win
     inside = frame[~before].assign(period=pd.PeriodIndex(days[~before], freq=freq))
     out = (inside.groupby("period")[["joined", "lost"]].sum().reindex(periods, fill_value=0).astype(int))
     out["customers_at_end"] = opening + (out["joined"] - out["lost"]).cumsum()
-    out.index = out.index.astype(str)
+    # "2026-Q1" and "2026-03", as every other page labels its periods (pandas writes "2026Q1")
+    out.index = [str(p) if grain == "month" else f"{p.year}-Q{p.quarter}" for p in out.index]
     return out.rename_axis("period").reset_index()
 
 
