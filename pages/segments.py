@@ -4,6 +4,7 @@ import streamlit as st
 
 from vocsrc.ui.entry import ensure_navigation
 from vocsrc import charts, segments
+from vocsrc.config import MIN_N_SHARE
 from vocsrc.filters import DIMENSIONS
 from vocsrc.ui.data import query
 from vocsrc.ui.filters import current_filters
@@ -39,7 +40,8 @@ trends = query(segments.segment_trends, filters, metric, dim, grain)
 if not trends.empty:
     unit = table["unit"].iloc[0]
     caption = (f"n = {int(trends['n'].sum()):,} · by {grain} · triangles: change from the previous {grain} "
-               "beyond noise after Benjamini-Hochberg across every segment and period")
+               "beyond noise after Benjamini-Hochberg across every segment and period; hollow grey points: "
+               f"fewer than {MIN_N_SHARE} responses, too few to rely on (n in the tooltip)")
     chart_with_downloads(charts.segment_small_multiples(trends, caption, unit=unit,
                                                         title=f"{DIMENSIONS[dim]}: headline by {grain}"),
                          f"segments_{metric}_{dim}")

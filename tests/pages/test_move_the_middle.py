@@ -34,6 +34,10 @@ def test_score_vs_text_segments_and_customers_pages_render(store):
     assert {"Deliveries", "Billing", "Online & app"} <= set(table["group"])
     seg.radio(key="seg_sort").set_value("Lean of the middle").run()
     assert not seg.exception
+    # thin points are explained once in the caption, not labelled one by one in narrow panels
+    panels = seg.get("vega_lite_chart")[0].proto.spec
+    assert "hollow grey points" in panels
+    assert "too few (n=" not in panels
     cust = open_page("pages/customers.py")
     everyone = int(metric_value(cust, "Customers heard from").replace(",", ""))
     billing = open_page("pages/customers.py", function=["Billing"])

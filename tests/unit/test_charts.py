@@ -3,6 +3,7 @@ every chart, tooltips on every mark, fonts big enough for slides, PNG/SVG export
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -204,3 +205,12 @@ def test_migration_labels_have_room_right_of_their_arrows() -> None:
         assert room >= 14 + CHAR_PX * len(row["text"]), row["text"]
     assert label_room(0.37, "37% → 37%, within noise") > 0.5 > 0.37 + 0.08
     assert label_room(0.95, "x" * 200) == 1.0
+
+
+def test_small_multiples_leave_thin_points_unlabelled() -> None:
+    spec = json.dumps(charts.segment_small_multiples(segment_frame(), CAPTION).to_dict())
+    assert "too few (n=" not in spec  # no label under each point: neighbours ran together
+    assert '"n": 25' in spec and '"solid": false' in spec  # the thin point is still drawn hollow, n in its tooltip
+    # the single trend keeps its labels: it has the room
+    trend = charts.headline_trend(segment_frame()[lambda d: d["segment"] == "Branches"], CAPTION)
+    assert "too few (n=" in json.dumps(trend.to_dict())

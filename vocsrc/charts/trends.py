@@ -50,9 +50,10 @@ def _tooltip(unit: str, extra: list[alt.Tooltip] | None = None) -> list[alt.Tool
             alt.Tooltip("n:Q", title="n", format=","), alt.Tooltip("status:N", title="Note")]
 
 
-def _trend_layers(periods: list[str], unit: str, y_title: str, extra_tip: list[alt.Tooltip] | None = None) -> list:
-    """Interval band + line + points, greyed hollow where n is too small; the
-    caller supplies data (layer or facet)."""
+def _trend_layers(periods: list[str], unit: str, y_title: str, extra_tip: list[alt.Tooltip] | None = None,
+                  few_labels: bool = True) -> list:
+    """Interval band + line + points, greyed hollow where n is too small (labelled with
+    their n when ``few_labels``); the caller supplies data (layer or facet)."""
     x = alt.X("period:N", sort=periods, title=None,
               axis=alt.Axis(labelAngle=0 if len(periods) <= 8 else -40))
     y_scale = alt.Scale(zero=False, domain=[0, 1] if unit == "share" else alt.Undefined)
@@ -67,6 +68,8 @@ def _trend_layers(periods: list[str], unit: str, y_title: str, extra_tip: list[a
         fill=alt.condition("datum.solid", alt.value(POSITIVE), alt.value("white")),
         tooltip=tip,
     )
+    if not few_labels:
+        return [band, line, points]
     # Say why a point is greyed, on the chart itself, so a PNG keeps the reason.
     few = base.transform_filter("!datum.solid").transform_calculate(
         few_label="'too few (n=' + datum.n + ')'"
@@ -118,7 +121,10 @@ def segment_small_multiples(
     periods = list(dict.fromkeys(data["period"]))
     segments = list(dict.fromkeys(data["segment"]))
     tip_extra = [alt.Tooltip("segment:N", title="Segment"), alt.Tooltip("verdict:N", title="Change")]
-    layers = _trend_layers(periods, unit, {"points": "NPS", "share": "Share", "stars": "Mean stars"}.get(unit, ""), tip_extra)
+    # a panel is too narrow for a label under each thin point (neighbours ran into each other):
+    # the caller's caption says what a hollow grey point means, the tooltip gives its n
+    layers = _trend_layers(periods, unit, {"points": "NPS", "share": "Share", "stars": "Mean stars"}.get(unit, ""),
+                           tip_extra, few_labels=False)
     # Markers sit just above (rise) or below (fall) the point, not on it, so the
     # point's own colour (greyed or not) stays visible.
     markers = [
