@@ -26,9 +26,9 @@ cols[0].metric("Customers heard from", f"{int(total['customers']):,}",
 cols[1].metric(f"Customers really happy ({total['top_box']})", f"{total['really_happy_share']:.0%}",
                help=f"95% Wilson interval {total['really_happy_low']:.0%} to {total['really_happy_high']:.0%}, "
                     "latest answer per customer")
-cols[2].metric("Customers who moved up a band", f"{int(total['moved_up']):,}",
+cols[2].metric("Customers moved up a band", f"{int(total['moved_up']):,}",
                help=f"of {int(total['repeat_customers']):,} customers with two or more answers in the period")
-cols[3].metric("Customers who moved down a band", f"{int(total['moved_down']):,}",
+cols[3].metric("Customers moved down a band", f"{int(total['moved_down']):,}",
                help=f"of {int(total['repeat_customers']):,} customers with two or more answers in the period")
 st.caption(f"n = {int(total['customers']):,} customers ({int(total['responses']):,} responses; "
            f"{total['responses_without_id']:,} responses without a customer id are not counted) · "
