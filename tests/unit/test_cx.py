@@ -70,6 +70,22 @@ def test_default_rules_cover_the_issue_families(text: str, rule: str) -> None:
     assert cx_compound(text) < raw
 
 
+@pytest.mark.parametrize("text", [
+    "They called back exactly when they said they would.", "Kept their word, refund in two days.",
+    "They did what they said they would.", "They fixed the mistake on my account.",
+])
+def test_a_kept_promise_or_a_fixed_mistake_reads_positive(text: str) -> None:
+    # 'said they would' alone is promise language (-1.5); kept, it is a good experience
+    s = score_document(text)
+    assert s.cx_label == "positive" and s.cx_compound > s.vader_compound, (text, s)
+
+
+def test_a_broken_promise_still_reads_negative() -> None:
+    for text in ("They said they would call back and never did.", "They never kept their promise.",
+                 "They said they would ring me back the same day. Nobody rang."):
+        assert score_document(text).cx_label == "negative", text
+
+
 def test_contrast_weights_the_clause_after_but() -> None:
     lex = default_lexicon()
     plain = sum(a.valence for a in lex.adjustments("I had to call four times."))
