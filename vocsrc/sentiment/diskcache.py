@@ -65,3 +65,29 @@ def save(name: str, data: bytes) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def load_value(name: str) -> object | None:
+    """A value ``save_value`` wrote, or None when the entry is missing, damaged (its checksum
+    fails) or unreadable. An entry is its payload's digest (24 bytes), then the payload (marshal)."""
+    data = load(name)
+    if data is None or data[:24] != digest(data[24:]).encode():
+        return None
+    import marshal
+
+    try:
+        return marshal.loads(data[24:])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def save_value(name: str, value: object) -> None:
+    """Keep ``value`` (what marshal can write: dicts, lists, tuples, numbers, strings) under
+    ``name``, checksummed; a value marshal cannot write is not kept."""
+    import marshal
+
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:
+        return
+    save(name, digest(payload).encode() + payload)

@@ -17,7 +17,6 @@ Anything unexpected (an interpreter without these internals) means compiling as 
 
 from __future__ import annotations
 
-import marshal
 import re
 import sys
 from pathlib import Path
@@ -57,14 +56,7 @@ def _program(rx: re.Pattern[str], flags: int = 0) -> _Program | None:
 
 
 def _load(name: str, n: int) -> list[Any] | None:
-    data = diskcache.load(name)
-    # an entry is its payload's digest (24 bytes) and the payload
-    if data is None or data[:24] != diskcache.digest(data[24:]).encode():
-        return None
-    try:
-        programs = marshal.loads(data[24:])
-    except (EOFError, ValueError, TypeError):
-        return None
+    programs = diskcache.load_value(name)
     return programs if type(programs) is list and len(programs) == n else None
 
 
@@ -97,8 +89,4 @@ def compile_rules(lex: Any) -> None:
             fresh.append(prog)
     except Exception:
         return
-    try:
-        payload = marshal.dumps(fresh)
-    except ValueError:
-        return
-    diskcache.save(name, diskcache.digest(payload).encode() + payload)
+    diskcache.save_value(name, fresh)

@@ -57,18 +57,11 @@ def _parsed(name: str, parse: Any) -> Any:
     code = parse.__code__
     key = diskcache.digest(raw, code.co_code, repr(code.co_consts), repr(code.co_names), str(marshal.version))
     entry = f"vader-{name.rsplit('.', 1)[0]}-{key}.marshal"
-    data = diskcache.load(entry)
-    # an entry is its payload's digest (24 bytes) and the payload
-    if data is not None and data[:24] == diskcache.digest(data[24:]).encode():
-        try:
-            value = marshal.loads(data[24:])
-        except (EOFError, ValueError, TypeError):
-            value = None
-        if type(value) is dict:
-            return value
+    value = diskcache.load_value(entry)
+    if type(value) is dict:
+        return value
     # strict UTF-8 and no newline translation: the reference uses codecs.open, which does
     # none, so a stray "\r" must survive into the parser exactly as there
     value = parse(raw.decode("utf-8"))
-    payload = marshal.dumps(value)
-    diskcache.save(entry, diskcache.digest(payload).encode() + payload)
+    diskcache.save_value(entry, value)
     return value
