@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sentiment import (DEFAULT_EXTERNAL, interleaved_medians, load_note, narratives,  # noqa: E402
-                       short_comments)
+from corpus import DEFAULT_EXTERNAL, narratives, short_comments  # noqa: E402
+from sentiment import interleaved_medians, load_note  # noqa: E402
 
 from vocsrc.sentiment.cx import default_lexicon  # noqa: E402
 from vocsrc.sentiment.document import clear_cache, score_batch  # noqa: E402

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyarrow as pa  # noqa: E402
 
-from sentiment import DEFAULT_EXTERNAL, narratives, short_comments  # noqa: E402
+from corpus import DEFAULT_EXTERNAL, narratives, short_comments  # noqa: E402
 from vocsrc.scoring import score_new_texts  # noqa: E402
 from vocsrc.sentiment.document import _cores, score_many  # noqa: E402
 from vocsrc.store import open_store  # noqa: E402

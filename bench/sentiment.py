@@ -2,7 +2,7 @@
 
     python bench/sentiment.py [--section fastvader|cx|cli] [--short N] [--long N] [--repeats R] [--seed S]
 
-Texts are assembled, deterministically from ``--seed``, out of real sentences in
+Texts (corpus.py) are assembled, deterministically from ``--seed``, out of real sentences in
 the external data: short comments (~100 characters) from the airline tweets,
 narratives (~1,000 characters) from the CFPB complaint narratives.  Each engine
 scores the same texts in the same run; the rounds are interleaved so machine
@@ -30,10 +30,7 @@ pipeline figures) the same way.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import random
-import re
 import resource
 import statistics
 import sys
@@ -47,14 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
+from corpus import DEFAULT_EXTERNAL, narratives, short_comments  # noqa: E402
 from vocsrc.sentiment.fastvader import get_engine  # noqa: E402
 from vocsrc.sentiment.parallel import score_texts  # noqa: E402
 
-DEFAULT_EXTERNAL = ROOT.parent / "shared" / "data" / "external"
-KEYS = ("neg", "neu", "pos", "compound")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-csv.field_size_limit(sys.maxsize)
+KEYS = ("neg", "neu", "pos", "compound")
 
 
 @dataclass
@@ -73,56 +68,6 @@ class Target:
     @property
     def need(self) -> str:
         return f"<= {self.maximum:g}x" if self.maximum is not None else f"{self.minimum:g}x"
-
-
-# -- inputs --------------------------------------------------------------------
-
-
-def csv_column(path: Path, column: str) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [row[column] for row in csv.DictReader(fh) if row.get(column)]
-
-
-def sentences(texts: Sequence[str], min_chars: int = 15, max_chars: int = 400) -> list[str]:
-    out = []
-    for text in texts:
-        for s in _SENTENCE_END.split(" ".join(text.split())):
-            if min_chars <= len(s) <= max_chars:
-                out.append(s)
-    return out
-
-
-def assemble(
-    pool: Sequence[str], n: int, seed: int, goal: tuple[float, float]
-) -> list[str]:
-    """n texts made of whole sentences drawn from pool.
-
-    Sentences are added until a length drawn from `goal` is reached, so the
-    mean ends up about half a sentence above the middle of that range.
-    """
-    rng = random.Random(seed)
-    texts = []
-    for _ in range(n):
-        target = rng.uniform(*goal)
-        parts = [rng.choice(pool)]
-        length = len(parts[0])
-        while length < target:
-            s = rng.choice(pool)
-            parts.append(s)
-            length += len(s) + 1
-        texts.append(" ".join(parts))
-    return texts
-
-
-def short_comments(external: Path, n: int, seed: int) -> list[str]:
-    tweets = csv_column(external / "twitter_us_airline_sentiment" / "Tweets.csv", "text")
-    return assemble(sentences(tweets), n, seed, (42, 82))  # mean ~100 chars
-
-
-def narratives(external: Path, n: int, seed: int) -> list[str]:
-    path = external / "cfpb_narratives_2015" / "Consumer_Complaints.csv"
-    pool = sentences(csv_column(path, "Consumer complaint narrative"), 20, 600)
-    return assemble(pool, n, seed + 1, (750, 1100))  # mean ~1,000 chars
 
 
 # -- timing ---------------------------------------------------------------------
