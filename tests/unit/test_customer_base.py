@@ -253,5 +253,3 @@ def test_cli_import_builds_the_customer_base_summary(tmp_path):
     con = duckdb.connect(str(built[0]), read_only=True)
     assert con.execute("SELECT count(*) FROM people").fetchall()[0][0] == 7
     con.close()
-
-
