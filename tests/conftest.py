@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,3 +38,11 @@ def demo_store(tmp_path_factory):
         return _DEMO_STORES[scale]
 
     return build
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_store):
+    """A read-only connection to the half-size demo store (the customer base tests' data)."""
+    con = duckdb.connect(str(demo_store(0.5)), read_only=True)
+    yield con
+    con.close()

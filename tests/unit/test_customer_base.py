@@ -193,38 +193,31 @@ def test_cli_suppress_writes_a_csv(tiny, tmp_path):
 
 # --- the demo's planted stories -----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo(demo_store):
-    con = duckdb.connect(str(demo_store(0.5)), read_only=True)
-    yield con
-    con.close()
-
-
-def test_demo_passives_leave_more_than_promoters_and_detractors_more_still(demo):
-    rows = {r["group"]: r for r in customers_json(demo, Filters(), by="band")}
+def test_demo_passives_leave_more_than_promoters_and_detractors_more_still(demo_con):
+    rows = {r["group"]: r for r in customers_json(demo_con, Filters(), by="band")}
     promoter, passive, detractor = rows["promoter"], rows["passive"], rows["detractor"]
     assert promoter["churn_rate"] < passive["churn_rate"] < detractor["churn_rate"]
     assert promoter["churn_high"] < detractor["churn_low"]
 
 
-def test_demo_premium_middle_slips(demo):
-    functions = tuple(r[0] for r in demo.execute(
+def test_demo_premium_middle_slips(demo_con):
+    functions = tuple(r[0] for r in demo_con.execute(
         "SELECT DISTINCT function FROM feedback WHERE kind = 'survey' AND function NOT IN ('Deliveries', 'Online & app')"
     ).fetchall())
     drop = {}
-    before = customers_json(demo, Filters(date_to=dt.date(2026, 4, 30), function=functions, kind=("survey",)), "segment")
-    after = customers_json(demo, Filters(date_to=dt.date(2026, 10, 31), function=functions, kind=("survey",)), "segment")
+    before = customers_json(demo_con, Filters(date_to=dt.date(2026, 4, 30), function=functions, kind=("survey",)), "segment")
+    after = customers_json(demo_con, Filters(date_to=dt.date(2026, 10, 31), function=functions, kind=("survey",)), "segment")
     for b, a in zip(before, after):
         drop[b["group"]] = b["passive_share"] - a["passive_share"]
     assert drop["Premium"] > 0.025
     assert drop["Premium"] > max(drop["Consumer"], drop["Small business"]) + 0.015
 
 
-def test_demo_long_standing_customers_with_recent_bad_experiences_are_on_the_contact_list(demo):
-    everyone = contact_list(demo, Filters(), days=90, min_years=0)
-    long_standing = contact_list(demo, Filters(), days=90)
+def test_demo_long_standing_customers_with_recent_bad_experiences_are_on_the_contact_list(demo_con):
+    everyone = contact_list(demo_con, Filters(), days=90, min_years=0)
+    long_standing = contact_list(demo_con, Filters(), days=90)
     assert len(long_standing) > 100 and (long_standing["tenure_years"] >= 8).all()
-    base = customers_json(demo, Filters(), by="tenure")
+    base = customers_json(demo_con, Filters(), by="tenure")
     share_of_base = sum(r["active"] for r in base if r["group"] == "8+ years") / sum(r["active"] for r in base)
     assert len(long_standing) / len(everyone) > share_of_base + 0.03
 

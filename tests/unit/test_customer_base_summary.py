@@ -14,30 +14,23 @@ from vocsrc.customer_base.lists import contact_list, thank_list
 from vocsrc.filters import Filters
 
 
-@pytest.fixture(scope="module")
-def demo(demo_store):
-    con = duckdb.connect(str(demo_store(0.5)), read_only=True)
-    yield con
-    con.close()
-
-
-def test_demo_precomputed_path_equals_the_group_by_path(demo):
+def test_demo_precomputed_path_equals_the_group_by_path(demo_con):
     # Naming every kind forces the group-by path; it must agree with the 'next answer' shortcut.
     for filters in (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15))):
         every_kind = filters.with_(kind=("survey", "review", "complaint"))
         for by in ("band", "tenure"):
-            assert _rounded(customers_json(demo, filters, by)) == _rounded(customers_json(demo, every_kind, by))
+            assert _rounded(customers_json(demo_con, filters, by)) == _rounded(customers_json(demo_con, every_kind, by))
 
 
 @pytest.mark.parametrize("dim", ["kind", "source", "function", "channel", "product", "region"])
-def test_demo_per_value_timelines_equal_the_group_by_path(demo, monkeypatch, dim):
+def test_demo_per_value_timelines_equal_the_group_by_path(demo_con, monkeypatch, dim):
     # Values of a dimension read their timelines (everyone unheard, then the customers they
     # touched put back); the general path groups the answers by customer. Every value alone, two
     # and all of them, three windows, the groupings and the page's survival and tenure-by-band
     # figures must agree.
     from vocsrc.customer_base import queries
 
-    names = [r[0] for r in demo.execute(
+    names = [r[0] for r in demo_con.execute(
         f"SELECT DISTINCT {dim} FROM feedback WHERE {dim} IS NOT NULL AND customer_id IS NOT NULL").fetchall()]
     windows = (Filters(), Filters(date_from=dt.date(2025, 6, 1), date_to=dt.date(2026, 3, 15)),
                Filters(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 9, 30)))
@@ -46,12 +39,12 @@ def test_demo_per_value_timelines_equal_the_group_by_path(demo, monkeypatch, dim
     for chosen in [(name,) for name in names] + [tuple(names[:2]), tuple(names)]:
         for base in windows:
             filters = base.with_(**{dim: chosen})
-            assert by_value(*_population_args(demo, filters)) is not None
+            assert by_value(*_population_args(demo_con, filters)) is not None
             got = {}
             for path, pick in (("timeline", by_value), ("group-by", lambda *args: None)):
                 monkeypatch.setattr(queries, "_by_value_sql", pick)
-                got[path] = ([_rounded(customers_json(demo, filters, by)) for by in ("band", "tenure", "region")],
-                             customer_base(demo, filters))
+                got[path] = ([_rounded(customers_json(demo_con, filters, by)) for by in ("band", "tenure", "region")],
+                             customer_base(demo_con, filters))
             fast, slow = got["timeline"], got["group-by"]
             assert fast[0] == slow[0]
             assert fast[1].survival == slow[1].survival
@@ -78,12 +71,12 @@ def _rounded(rows: list[dict]) -> list[dict]:
     Filters(function=("Deliveries",)),
     Filters(channel=("Phone",), date_to=dt.date(2026, 6, 30)),
 ])
-def test_demo_lists_from_the_summary_equal_the_lists_from_the_store(demo, monkeypatch, filters):
+def test_demo_lists_from_the_summary_equal_the_lists_from_the_store(demo_con, monkeypatch, filters):
     from vocsrc.customer_base import lists
 
-    fast = (contact_list(demo, filters), thank_list(demo, filters))
+    fast = (contact_list(demo_con, filters), thank_list(demo_con, filters))
     monkeypatch.setattr(lists, "_remarks_cover", lambda *args: False)
-    slow = (contact_list(demo, filters), thank_list(demo, filters))
+    slow = (contact_list(demo_con, filters), thank_list(demo_con, filters))
     for a, b in zip(fast, slow):
         assert len(a) > 0
         pd.testing.assert_frame_equal(a, b)
@@ -100,14 +93,14 @@ def test_remarks_cover_only_the_standing_and_dates_the_summary_kept():
     assert not _remarks_cover(None, dt.date(2026, 10, 31), 8)
 
 
-def test_demo_respondent_medians_are_exact_below_the_sample_size(demo):
+def test_demo_respondent_medians_are_exact_below_the_sample_size(demo_con):
     from vocsrc.customer_base import queries
     from vocsrc.customer_base.summary import summary_cursor
 
     for filters in (Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30)),
                     Filters(function=("Deliveries",), date_to=dt.date(2026, 6, 30))):
-        got = customer_base(demo, filters).respondents.set_index("group")
-        cur = summary_cursor(demo)
+        got = customer_base(demo_con, filters).respondents.set_index("group")
+        cur = summary_cursor(demo_con)
         win, sql, params = queries.population_sql(cur, filters)
         exact = cur.execute(
             f"""SELECT CASE WHEN grouping(heard) = 1 THEN 'All active customers'
@@ -122,14 +115,14 @@ def test_demo_respondent_medians_are_exact_below_the_sample_size(demo):
             assert got.loc[group, "median_revenue"] == pytest.approx(revenue, abs=1e-9)
 
 
-def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(demo, tmp_path, monkeypatch):
+def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(demo_con, tmp_path, monkeypatch):
     from vocsrc.customer_base import queries, summary
 
     filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
-    exact = customer_base(demo, filters).respondents
+    exact = customer_base(demo_con, filters).respondents
     monkeypatch.setattr(summary, "SAMPLE_CUSTOMERS", 1_500)
     path = tmp_path / "sampled.duckdb"
-    summary._build(demo, path)
+    summary._build(demo_con, path)
     cur = duckdb.connect()
     cur.execute(f"ATTACH '{path}' AS {summary.ALIAS} (READ_ONLY)")
     every, people, sampled_people = cur.execute(
@@ -147,51 +140,51 @@ def test_demo_respondent_medians_from_a_sample_stay_close_and_counts_stay_exact(
     assert any(s != e for s, e in pairs)  # the sample was used
 
 
-def test_demo_filter_codes_match_the_text_values(demo):
+def test_demo_filter_codes_match_the_text_values(demo_con):
     # The summary filters on integer codes: naming every function is the same as naming none,
     # and a value the data never holds leaves everyone unheard.
-    functions = tuple(r[0] for r in demo.execute(
+    functions = tuple(r[0] for r in demo_con.execute(
         "SELECT DISTINCT function FROM feedback WHERE function IS NOT NULL AND customer_id IS NOT NULL").fetchall())
     with_ids = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
-    everyone = customers_json(demo, with_ids, "band")
-    named = customers_json(demo, with_ids.with_(function=functions), "band")
-    assert demo.execute("SELECT count(*) FROM feedback WHERE function IS NULL AND customer_id IS NOT NULL"
+    everyone = customers_json(demo_con, with_ids, "band")
+    named = customers_json(demo_con, with_ids.with_(function=functions), "band")
+    assert demo_con.execute("SELECT count(*) FROM feedback WHERE function IS NULL AND customer_id IS NOT NULL"
                         ).fetchall()[0][0] == 0  # so naming every function names every answer
     assert _rounded(named) == _rounded(everyone)
-    nobody = customers_json(demo, with_ids.with_(function=("No such function",)), "band")
+    nobody = customers_json(demo_con, with_ids.with_(function=("No such function",)), "band")
     assert [r["group"] for r in nobody] == ["unheard"] and nobody[0]["heard_share"] == 0
     assert nobody[0]["customers"] == sum(r["customers"] for r in everyone)
 
 
-def test_demo_list_heads_are_the_first_rows_of_the_full_lists(demo):
+def test_demo_list_heads_are_the_first_rows_of_the_full_lists(demo_con):
     from vocsrc.customer_base.lists import heads
 
     filters = Filters(date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
-    shown = heads(demo, filters, days=180, limit=25)
-    for name, full in (("contact", contact_list(demo, filters, days=180)), ("thank", thank_list(demo, filters, days=180))):
+    shown = heads(demo_con, filters, days=180, limit=25)
+    for name, full in (("contact", contact_list(demo_con, filters, days=180)), ("thank", thank_list(demo_con, filters, days=180))):
         assert shown[name].total == len(full) > 25
         pd.testing.assert_frame_equal(shown[name].rows, full.head(25))
 
 
-def test_demo_page_call_gives_the_figures_and_list_heads_of_the_separate_calls(demo):
+def test_demo_page_call_gives_the_figures_and_list_heads_of_the_separate_calls(demo_con):
     from vocsrc.customer_base.figures import page
     from vocsrc.customer_base.lists import heads
 
     filters = Filters(function=("Deliveries",), date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
-    cb, shown = page(demo, filters, "month", days=180, limit=30)
-    alone = customer_base(demo, filters, "month")
+    cb, shown = page(demo_con, filters, "month", days=180, limit=30)
+    alone = customer_base(demo_con, filters, "month")
     assert cb.totals == alone.totals
     pd.testing.assert_frame_equal(cb.by_band, alone.by_band)
-    for name, head in heads(demo, filters, days=180, limit=30).items():
+    for name, head in heads(demo_con, filters, days=180, limit=30).items():
         assert shown[name].total == head.total > 0
         pd.testing.assert_frame_equal(shown[name].rows, head.rows)
 
 
-def test_summary_build_reports_each_step_in_order(demo, tmp_path):
+def test_summary_build_reports_each_step_in_order(demo_con, tmp_path):
     from vocsrc.customer_base import summary
 
     heard: list[tuple[float, str]] = []
-    summary._build(demo, tmp_path / "summary.duckdb", lambda f, m: heard.append((f, m)))
+    summary._build(demo_con, tmp_path / "summary.duckdb", lambda f, m: heard.append((f, m)))
     fractions = [f for f, _ in heard]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1.0
     assert len(heard) == 7 + len(summary.STRETCH_DIMS)
