@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from vocsrc.sentiment.textscore import NEG_THRESHOLD, POS_THRESHOLD
+from vocsrc.sentiment.textscore import label as sentiment_label  # noqa: F401  (re-exported by vocsrc.stats)
+
 # A band's tone drives its colour in every chart: the palette maps tone ->
 # colour, so "bad" is the same orange on the NPS, CSAT and CES pages.
 Tone = Literal["very_bad", "bad", "middle", "good"]
 
-# VADER authors' thresholds for labelling a compound score (methodology note).
-SENTIMENT_POSITIVE_AT = 0.05
-SENTIMENT_NEGATIVE_AT = -0.05
+# VADER authors' thresholds for labelling a compound score (methodology note): the ones
+# scoring uses (textscore.py), whose label() is sentiment_label here
+SENTIMENT_POSITIVE_AT = POS_THRESHOLD
+SENTIMENT_NEGATIVE_AT = NEG_THRESHOLD
 # "Really happy" text: there is no published cut-off, so we take 0.5, the
 # midpoint of the positive range; it keeps roughly the clearly enthusiastic
 # comments ("love it, brilliant staff") and drops the merely polite
@@ -176,15 +180,6 @@ def get_metric(key: str | Metric) -> Metric:
         return METRICS[key]
     except KeyError:
         raise ValueError(f"unknown metric {key!r}; known: {', '.join(METRICS)}") from None
-
-
-def sentiment_label(compound: float) -> str:
-    """VADER's own three-way label for a compound score."""
-    if compound >= SENTIMENT_POSITIVE_AT:
-        return "positive"
-    if compound <= SENTIMENT_NEGATIVE_AT:
-        return "negative"
-    return "neutral"
 
 
 def all_band_tones() -> dict[str, Tone]:
