@@ -57,13 +57,20 @@ def _number(value: Any, file: str, key: str, low: float, high: float) -> float:
     return float(value)
 
 
+def _table(data: dict[str, Any], key: str, file: str, form: str) -> dict[str, Any]:
+    """The optional top-level table ``key`` (empty when absent); ConfigError saying ``form`` when
+    it is not a table."""
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(file, key, form)
+    return table
+
+
 def named_tables(data: dict[str, Any], section: str, file: str, allowed: set[str], names: str,
                  form: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(name, "section.name", table) of each ``[section.<name>]`` table, checked: the section a
     table of tables, names lower_snake_case, no key outside ``allowed`` (ConfigError else)."""
-    tables = data.get(section, {})
-    if not isinstance(tables, dict):
-        raise ConfigError(file, section, f"must be a table of {form} tables")
+    tables = _table(data, section, file, f"must be a table of {form} tables")
     for name, body in tables.items():
         where = f"{section}.{name}"
         if not _KEY.match(name):
@@ -116,9 +123,7 @@ def _parse_rules(data: dict[str, Any], file: str, macros: dict[str, str]) -> dic
                     raise ConfigError(file, f"{where}.{flag}", "must be true or false")
                 rule[flag] = body[flag]
         rules[name] = rule
-    lexicon = data.get("lexicon", {})
-    if not isinstance(lexicon, dict):
-        raise ConfigError(file, "lexicon", 'must be a table of "phrase" = valence')
+    lexicon = _table(data, "lexicon", file, 'must be a table of "phrase" = valence')
     for phrase, val in lexicon.items():
         where = f'lexicon."{phrase}"'
         if not phrase.strip():
@@ -141,9 +146,7 @@ def _expand(pattern: str, macros: dict[str, str], file: str, key: str) -> str:
 
 
 def _macros(data: dict[str, Any], file: str, inherited: dict[str, str]) -> dict[str, str]:
-    raw = data.get("macros", {})
-    if not isinstance(raw, dict):
-        raise ConfigError(file, "macros", "must be a table of NAME = 'regex'")
+    raw = _table(data, "macros", file, "must be a table of NAME = 'regex'")
     out = dict(inherited)
     for name, val in raw.items():
         if not re.match(r"^[A-Z][A-Z_]*$", name) or not isinstance(val, str):
@@ -153,9 +156,7 @@ def _macros(data: dict[str, Any], file: str, inherited: dict[str, str]) -> dict[
 
 
 def _settings(data: dict[str, Any], file: str, base: dict[str, Any]) -> dict[str, Any]:
-    raw = data.get("settings", {})
-    if not isinstance(raw, dict):
-        raise ConfigError(file, "settings", "must be a table")
+    raw = _table(data, "settings", file, "must be a table")
     out = dict(base)
     for key, val in raw.items():
         where = f"settings.{key}"
