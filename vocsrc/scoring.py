@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from vocsrc import config
 from vocsrc.sentiment.textscore import TextScore
+from vocsrc.sentiment.workers import worker_pool
 from vocsrc.store import open_store
 
 BATCH = 100_000  # texts per write (one transaction)
@@ -204,10 +205,10 @@ def score_new_texts(db: str | Path | None = None, *, progress: Callable[[float, 
                 # forked workers inherit what is loaded here (each loaded its own before: ~0.1 s)
                 _preload()
             init = None if method == "fork" else _init_worker
-            with mp.get_context(method).Pool(procs, initializer=init, initargs=(bank_path,)) as pool:
-                waiting = None  # (hashes, imap iterator, size) of the batch the workers are on
+            with worker_pool(mp.get_context(method), procs, init, (bank_path,)) as pool:
+                waiting = None  # (hashes, results in order, size) of the batch the workers are on
                 for hashes, texts in _batches(con, total):
-                    running = pool.imap(_score_and_tag, [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)])
+                    running = pool.map(_score_and_tag, [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)])
                     if waiting is not None:  # the workers score this batch while we collect and write the last
                         done = _collect_and_write(con, waiting, version, rescore, done, report)
                     waiting = (hashes, running, len(texts))

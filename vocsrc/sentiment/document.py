@@ -348,8 +348,10 @@ def map_chunks(items: list[str], chunk_fn: Callable[[list[str]], Any], processes
                              chunk_fn=chunk_fn)
     methods = mp.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
-    with mp.get_context(method).Pool(procs) as pool:
-        for (_, b), part in zip(bounds, pool.imap(chunk_fn, [items[a:b] for a, b in bounds])):
+    from vocsrc.sentiment.workers import worker_pool
+
+    with worker_pool(mp.get_context(method), procs) as pool:
+        for (_, b), part in zip(bounds, pool.map(chunk_fn, [items[a:b] for a, b in bounds])):
             results.append(part)
             if progress:
                 progress(b, total)

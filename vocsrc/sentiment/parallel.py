@@ -22,11 +22,11 @@ import os
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import wait
 from typing import Any
 
 from .fastvader import Scores, get_engine
+from .workers import worker_pool
 
 # Small enough that a worker on a busy core leaves work to the other (250 short
 # texts are ~2 ms, 250 narratives ~12 ms), large enough that messaging per chunk
@@ -133,7 +133,7 @@ def score_texts(
 
     # ProcessPoolExecutor rather than Pool: if a worker dies (or cannot even
     # import its main module) it raises BrokenProcessPool instead of hanging.
-    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init_worker) as pool:
+    with worker_pool(ctx, processes, _init_worker) as pool:
         parts = pool.map(_score_chunk, (texts[s:e] for s, e in bounds))
         try:
             for (_, end), part in zip(bounds, parts):
