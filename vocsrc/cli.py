@@ -42,6 +42,9 @@ def _bar(desc: str, enabled: bool = True):
         lines = _Lines()
         return lines, lines
 
+    # no monitor thread (we refresh the bar ourselves): with a second Python thread running,
+    # scoring cannot fork its workers and starts them through the slower forkserver
+    tqdm.monitor_interval = 0
     bar = tqdm(total=100, desc=desc, unit="%", disable=not enabled or not sys.stderr.isatty(),
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
 
@@ -257,5 +260,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; the store keeps what was committed", file=sys.stderr)
-        return 130
+        return _interrupted()
+    except Exception as exc:
+        if not _duckdb_interrupt(exc):
+            raise
+        return _interrupted()
+
+
+def _duckdb_interrupt(exc: Exception) -> bool:
+    """Is this DuckDB stopping a query on Ctrl-C? Its signal handler raises RuntimeError("Query
+    interrupted") rather than KeyboardInterrupt; ``interrupt()`` raises InterruptException."""
+    if type(exc) is RuntimeError and str(exc) == "Query interrupted":
+        return True
+    duckdb = sys.modules.get("duckdb")  # not imported: not DuckDB's (`score` never imports it)
+    return duckdb is not None and isinstance(exc, duckdb.InterruptException)
+
+
+def _interrupted() -> int:
+    print("interrupted; the store keeps what was committed", file=sys.stderr)
+    return 130

@@ -129,6 +129,18 @@ def current(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+def invalidate(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the rollups stale, inside the caller's transaction: for writes ``current`` cannot
+    see, such as a rescore replacing scores (the counts it compares stay the same). A
+    refresh interrupted afterwards then leaves them stale, not silently out of date, and the
+    next writer rebuilds them."""
+    exists = con.execute("""SELECT count(*) FROM duckdb_tables()
+                            WHERE database_name = current_database() AND schema_name = current_schema()
+                              AND table_name = 'cube_state'""").fetchone()[0]
+    if exists:
+        con.execute("UPDATE cube_state SET scored_texts = -1")
+
+
 def outdated(con: duckdb.DuckDBPyConnection) -> bool:
     """Were the rollups built by an older version, without the per-customer table? A writer
     then rebuilds them even though they still match the store."""

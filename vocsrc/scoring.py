@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from vocsrc import config
+from vocsrc import config, rollup
 from vocsrc.sentiment.textscore import TextScore
 from vocsrc.sentiment.workers import worker_pool
 from vocsrc.store import open_store
@@ -250,6 +250,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, hashes: pa.Array, parts: list[p
         con.execute(f"INSERT INTO text_scores SELECT text_hash, {', '.join(_SCORE_COLUMNS)}, ? FROM batch_scores",
                     [version])
         con.execute("INSERT INTO text_themes SELECT text_hash, theme, 'default' FROM batch_themes")
+        rollup.invalidate(con)  # the dashboard's rollups hold the scores replaced here
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
