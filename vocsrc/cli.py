@@ -260,11 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return _interrupted()
+        return _interrupted(args.command)
     except Exception as exc:
         if not _duckdb_interrupt(exc):
             raise
-        return _interrupted()
+        return _interrupted(args.command)
 
 
 def _duckdb_interrupt(exc: Exception) -> bool:
@@ -276,6 +276,8 @@ def _duckdb_interrupt(exc: Exception) -> bool:
     return duckdb is not None and isinstance(exc, duckdb.InterruptException)
 
 
-def _interrupted() -> int:
-    print("interrupted; the store keeps what was committed", file=sys.stderr)
+def _interrupted(command: str) -> int:
+    # `score` and `evaluate` hold no store
+    store = command not in ("score", "evaluate")
+    print("interrupted; the store keeps what was committed" if store else "interrupted", file=sys.stderr)
     return 130

@@ -77,3 +77,29 @@ def test_json_lines_are_what_json_dumps_writes():
                            "cx_label": s.cx_label, "pos": s.vader_pos, "neu": s.vader_neu, "neg": s.vader_neg},
                           ensure_ascii=False) + "\n"
         assert _json_line(text, s) == want
+
+
+def test_ctrl_c_stops_score_at_once_and_leaves_no_worker(tmp_path):
+    import os
+    import signal
+
+    texts = tmp_path / "texts.txt"
+    texts.write_text("\n".join(ISSUE_SENTENCES * 100_000) + "\n", encoding="utf-8")  # ~10 s of work
+    with open(texts, encoding="utf-8") as stdin:
+        proc = subprocess.Popen([sys.executable, "-m", "vocsrc", "score", "-", "--json"], stdin=stdin, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            assert proc.stdout.readline()  # scoring on both cores, output flowing
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
+            _, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert err.decode() == "interrupted\n"  # no traceback, and no store to speak of
+    try:
+        os.killpg(proc.pid, 0)  # any forked worker left in the group?
+    except ProcessLookupError:
+        pass
+    else:
+        raise AssertionError("a scoring worker outlived the command")
