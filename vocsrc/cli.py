@@ -277,7 +277,15 @@ def _duckdb_interrupt(exc: Exception) -> bool:
 
 
 def _interrupted(command: str) -> int:
-    # `score` and `evaluate` hold no store
-    store = command not in ("score", "evaluate")
-    print("interrupted; the store keeps what was committed" if store else "interrupted", file=sys.stderr)
+    print(_INTERRUPTED.get(command, "interrupted; the store keeps what was committed"), file=sys.stderr)
     return 130
+
+
+_INTERRUPTED = {
+    "score": "interrupted",  # no store: nothing kept or lost
+    "evaluate": "interrupted",
+    # an import commits its rows before scoring them: they stay, and the scoring resumes
+    "import": "interrupted; the store keeps what was committed. Texts it had not scored yet are scored "
+              "by `python -m vocsrc rescore --new-only` (`status` shows how many)",
+    "rescore": "interrupted; the store keeps what was committed. Run `python -m vocsrc rescore` again to finish",
+}

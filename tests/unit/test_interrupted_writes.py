@@ -1,4 +1,4 @@
-"""A rescore marks the dashboard's rollups stale until they are rebuilt, and Ctrl-C anywhere in
+"""Interrupted writes. A rescore marks the dashboard's rollups stale until they are rebuilt, and Ctrl-C anywhere in
 a command (DuckDB reports one during a query as its own RuntimeError) ends it with 130.
 
 A rescore replaces scores without changing any count ``rollup.current`` compares, so a
@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from vocsrc import cli, rollup, scoring
+from vocsrc import cli, cli_more, rollup, scoring
 
 
 def _top_box(con) -> tuple[int, int]:
@@ -108,3 +108,23 @@ def test_duckdb_interrupt_ends_a_command_with_130(monkeypatch, capsys):
     monkeypatch.setitem(cli.COMMANDS, "status", failed)
     with pytest.raises(RuntimeError, match="something else"):
         cli.main(["status"])
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (["import", "survey.csv"], "rescore --new-only"),  # its rows are committed before they are scored
+    (["rescore"], "rescore` again to finish"),
+    (["score", "-"], None),  # holds no store
+])
+def test_ctrl_c_says_what_was_kept_and_how_to_finish(monkeypatch, capsys, argv, hint):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    interrupted.__name__ = f"cmd_{argv[0]}"
+    monkeypatch.setitem(cli.COMMANDS, argv[0], interrupted)
+    monkeypatch.setattr(cli_more, "cmd_score", interrupted)  # registered again as the parser is built
+    assert cli.main(argv) == 130
+    err = capsys.readouterr().err.strip()
+    if hint is None:
+        assert err == "interrupted"
+    else:
+        assert err.startswith("interrupted; the store keeps what was committed") and hint in err
