@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vocsrc.ui.data import ensure_store
+from vocsrc.ui.data import ensure_store, unscored_notice
 from vocsrc.ui.filters import sidebar_filters
 
 st.set_page_config(page_title="Voice of the customer", page_icon=":material/forum:", layout="wide")
@@ -30,4 +30,5 @@ PAGES = {
 page = st.navigation(PAGES)
 ensure_store()
 sidebar_filters()
+unscored_notice()
 page.run()

@@ -5,7 +5,7 @@ import streamlit as st
 from vocsrc.ui.entry import ensure_navigation
 from vocsrc import queries
 from vocsrc.ui.data import query
-from vocsrc.ui.importer import choose_mapping, run_import, save_mapping_form, save_upload
+from vocsrc.ui.importer import choose_mapping, run_import, save_mapping_form, save_upload, score_unscored
 
 ensure_navigation()
 
@@ -21,6 +21,9 @@ if upload is not None:
         save_mapping_form(mapping)
         if st.button("Import", type="primary", key="do_import"):
             run_import(path, mapping)
+
+st.header("Scoring")
+score_unscored()
 
 st.header("Import log")
 log = query(queries.import_log, 50)

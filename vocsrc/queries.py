@@ -95,9 +95,7 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
         for k, s, n in con.execute(
             "SELECT kind, source, count(*) FROM feedback GROUP BY ALL ORDER BY kind, source").fetchall()]
     rejected = con.execute("SELECT count(*) FROM rejected").fetchone()[0]
-    scored = con.execute(
-        """SELECT count(DISTINCT f.text_hash), count(DISTINCT s.text_hash)
-           FROM feedback f LEFT JOIN text_scores s USING (text_hash) WHERE f.text IS NOT NULL""").fetchone()
+    texts = unscored_texts(con)
     imports = import_log(con, limit=5)
     fresh = freshness(con)
     customers = con.execute("SELECT count(*) FROM customers").fetchone()[0]
@@ -110,13 +108,26 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
         "feedback_customer_ids_not_in_customer_file": int(unmatched) if customers else None,
         "by_source": by_source,
         "rejected": int(rejected),
-        "texts": {"distinct": int(scored[0]), "scored": int(scored[1])},
+        "texts": {"distinct": texts["distinct"], "scored": texts["distinct"] - texts["unscored"]},
         "last_imports": [
             {k: (v.isoformat() if isinstance(v, (dt.datetime, pd.Timestamp)) else v)
              for k, v in rec.items()} for rec in imports.drop(columns=["checksum"]).to_dict("records")],
         "last_import": fresh["last_import"].isoformat() if fresh["last_import"] else None,
         "latest_feedback": fresh["latest_feedback"].isoformat() if fresh["latest_feedback"] else None,
     }
+
+
+def unscored_texts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Distinct texts in the store and how many have no score yet (an import interrupted or
+    failed while scoring leaves its rows in, unscored): sentiment, CX scores and themes leave
+    those out until ``rescore --new-only`` scores them."""
+    # text_hash is NULL exactly when text is (md5 of the text): reading hashes alone, not the
+    # texts, takes ~0.1 s at 10M rows against ~0.7 s
+    distinct, unscored = con.execute(
+        """SELECT count(*), count(*) FILTER (s.text_hash IS NULL)
+           FROM (SELECT DISTINCT text_hash FROM feedback WHERE text_hash IS NOT NULL) f
+           LEFT JOIN text_scores s USING (text_hash)""").fetchone()
+    return {"distinct": int(distinct), "unscored": int(unscored)}
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, dim: str) -> list[str]:

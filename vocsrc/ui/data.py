@@ -77,3 +77,15 @@ def _is_empty(db: Any) -> bool:
             return con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
     except VocError:
         return False
+
+
+def unscored_notice() -> None:
+    """A warning above every page while some texts have no score (an import stopped while
+    scoring them), so no sentiment figure passes for the whole store unnoticed."""
+    from vocsrc import queries
+
+    texts = query(queries.unscored_texts)
+    if texts["unscored"]:
+        st.warning(f"{texts['unscored']:,} of {texts['distinct']:,} distinct texts are not scored yet: sentiment, "
+                   "CX scores and themes leave them out.", icon=":material/warning:")
+        st.page_link("pages/data.py", label="Score them on the Data page", icon=":material/upload_file:")

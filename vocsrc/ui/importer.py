@@ -105,14 +105,47 @@ def run_import(path: Path, mapping: Mapping) -> None:
         result = import_file(path, db=config.db_path(), mapping=mapping, kind=mapping.kind,
                              source=mapping.source, file_name=path.name,
                              progress=lambda f, m: bar.progress(min(f, 1.0), text=f"Importing: {m}"))
-        bar.progress(0.0, text="Scoring new texts…")
-        scored = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
     except VocError as exc:
         bar.empty()
         st.error(f"Nothing was imported. {exc}")
         return
+    added = (f"{result.file}: {result.accepted:,} rows added, {result.rejected:,} rejected, "
+             f"{result.duplicate:,} already in the store (of {result.rows_read:,}).")
+    try:
+        scored = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
+    except VocError as exc:
+        # the rows are in: only their scores are missing, and "Score them now" finishes the job
+        bar.empty()
+        st.warning(f"{added} Scoring the new texts stopped: {exc}. Score them under Scoring below.")
+        return
     bar.empty()
-    st.success(f"{result.file}: {result.accepted:,} rows added, {result.rejected:,} rejected, "
-               f"{result.duplicate:,} already in the store (of {result.rows_read:,}). {scored}")
+    st.success(f"{added} {scored}")
     if result.rejected:
         st.warning("Rejected rows are listed below with file, line, column and reason.")
+
+
+def score_unscored() -> None:
+    """The Data page's Scoring section: how many texts have no score yet, and a button that scores them."""
+    from vocsrc import queries
+    from vocsrc.ui.data import query
+    from vocsrc.ui.jobs import run_cli
+
+    done = st.session_state.pop("_scored_message", None)
+    if done:
+        st.success(done)
+    texts = query(queries.unscored_texts)
+    if not texts["unscored"]:
+        st.caption(f"All {texts['distinct']:,} distinct texts are scored.")
+        return
+    st.warning(f"{texts['unscored']:,} of {texts['distinct']:,} distinct texts have no score yet (an import "
+               "stopped while scoring them): sentiment, CX scores and themes leave them out until they are scored.")
+    if st.button("Score them now", key="score_unscored", icon=":material/play_arrow:"):
+        bar = st.progress(0.0, text="Scoring…")
+        try:
+            message = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
+        except VocError as exc:
+            bar.empty()
+            st.error(f"Scoring stopped: {exc}. What was scored is kept; run it again to finish.")
+            return
+        st.session_state["_scored_message"] = message
+        st.rerun()  # the counts above, and every page, from the store as it is now
