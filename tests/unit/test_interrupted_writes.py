@@ -128,3 +128,35 @@ def test_ctrl_c_says_what_was_kept_and_how_to_finish(monkeypatch, capsys, argv, 
         assert err == "interrupted"
     else:
         assert err.startswith("interrupted; the store keeps what was committed") and hint in err
+
+
+def test_customer_base_summary_follows_a_rescore(demo_store, tmp_path, monkeypatch):
+    """The summary counts a customer with a CX-negative comment as a bad experience, so new
+    scores must give a new summary (it used to be keyed on row counts only)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from vocsrc.customer_base import lists
+    from vocsrc.customer_base.lists import contact_list
+    from vocsrc.customer_base.summary import fingerprint
+    from vocsrc.filters import Filters
+
+    db = tmp_path / "voc.duckdb"
+    shutil.copy(demo_store(0.05), db)
+    with duckdb.connect(str(db)) as con:
+        before, contacts = fingerprint(con), len(contact_list(con, Filters()))
+    real = scoring._score_and_tag
+
+    def all_negative(texts):  # as a lexicon that reads every comment as negative would
+        batch = real(texts)
+        i = batch.schema.get_field_index("cx_label")
+        return batch.set_column(i, "cx_label", pa.array(["negative"] * batch.num_rows))
+
+    monkeypatch.setattr(scoring, "_score_and_tag", all_negative)
+    _rescore(db, monkeypatch, "test-all-negative")
+    with duckdb.connect(str(db)) as con:
+        assert fingerprint(con) != before
+        fast = contact_list(con, Filters())
+        monkeypatch.setattr(lists, "_remarks_cover", lambda *args: False)  # straight from the store
+        pd.testing.assert_frame_equal(fast, contact_list(con, Filters()))
+        assert len(fast) > contacts
