@@ -78,6 +78,10 @@ def cmd_score(args: argparse.Namespace) -> int:
         write, empty = sys.stdout.write, ""
     # Read stdin in blocks: each block is scored on every core, and output keeps input order;
     # the workers also format their lines, so the parent only reads and writes.
+    if args.text == "-" and hasattr(sys.stdin, "reconfigure"):
+        # one text per line, lines ending in \n or \r\n, as `--check` reads a file: a lone \r
+        # inside a text (text mode splits there too) is part of it
+        sys.stdin.reconfigure(newline="\n")
     for block in _blocks(sys.stdin) if args.text == "-" else [[args.text]]:
         write(empty.join(map_chunks(block, chunk)))
     return 0
@@ -121,7 +125,9 @@ _encode_str = json.encoder.encode_basestring  # what json.dumps(str, ensure_asci
 def _blocks(stream, size: int = 20_000):
     block: list[str] = []
     for line in stream:
-        block.append(line.rstrip("\r\n"))
+        if line.endswith("\n"):
+            line = line[:-1]
+        block.append(line[:-1] if line.endswith("\r") else line)  # as check.read_texts
         if len(block) >= size:
             yield block
             block = []

@@ -17,7 +17,12 @@ ISSUE_SENTENCES = [
 ]
 
 
-def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def _run(*args: str, stdin: str | None = None, stdin_bytes: bytes | None = None) -> subprocess.CompletedProcess:
+    if stdin_bytes is not None:  # exact bytes: text mode would translate line ends on the way in
+        got = subprocess.run([sys.executable, "-m", "vocsrc", *args], input=stdin_bytes, cwd=ROOT,
+                             capture_output=True, timeout=120)
+        return subprocess.CompletedProcess(got.args, got.returncode, got.stdout.decode("utf-8"),
+                                           got.stderr.decode("utf-8"))
     return subprocess.run([sys.executable, "-m", "vocsrc", *args], input=stdin, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
@@ -32,6 +37,23 @@ def test_stdin_json_gives_raw_vader_and_a_cx_score_per_line():
         assert r["vader"] == reference.polarity_scores(r["text"])["compound"]
         assert r["cx"] <= -0.05, r  # the CX layer reads these as negative; raw VADER does not
     assert rows[0]["vader"] > 0 and rows[1]["vader"] == 0
+
+
+def test_stdin_lines_split_as_check_reads_a_file(tmp_path):
+    # lines end in \n or \r\n; a lone \r inside a text stays in it (text mode split there)
+    raw = "good\rbad\nfine\r\n\u2028both\u0085kept\nlast\r"
+    out = _run("score", "-", "--json", stdin=None, stdin_bytes=raw.encode("utf-8"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("\n")[:-1]  # (not splitlines: U+2028 and U+0085 stay raw in the JSON)
+    texts = [json.loads(line)["text"] for line in lines]
+    from vocsrc.sentiment.check import read_texts
+
+    path = tmp_path / "texts.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    assert texts == read_texts(path) == ["good\rbad", "fine", "\u2028both\u0085kept", "last"]
+    reference = SentimentIntensityAnalyzer()
+    assert [json.loads(line)["vader"] for line in lines] == [
+        reference.polarity_scores(t)["compound"] for t in texts]
 
 
 def test_single_text_plain_output():
