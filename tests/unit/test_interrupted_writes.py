@@ -131,8 +131,9 @@ def test_ctrl_c_says_what_was_kept_and_how_to_finish(monkeypatch, capsys, argv, 
 
 
 def test_customer_base_summary_follows_a_rescore(demo_store, tmp_path, monkeypatch):
-    """The summary counts a customer with a CX-negative comment as a bad experience, so new
-    scores must give a new summary (it used to be keyed on row counts only)."""
+    """The summary counts a customer with a CX-negative comment as a bad experience, so scores
+    that change which texts are negative must give a new summary (it used to be keyed on row
+    counts only); scores that change none keep it."""
     import pandas as pd
     import pyarrow as pa
 
@@ -152,6 +153,9 @@ def test_customer_base_summary_follows_a_rescore(demo_store, tmp_path, monkeypat
         i = batch.schema.get_field_index("cx_label")
         return batch.set_column(i, "cx_label", pa.array(["negative"] * batch.num_rows))
 
+    _rescore(db, monkeypatch, "test-same-labels")  # new scorer, same labels: the summary stands
+    with duckdb.connect(str(db)) as con:
+        assert fingerprint(con) == before
     monkeypatch.setattr(scoring, "_score_and_tag", all_negative)
     _rescore(db, monkeypatch, "test-all-negative")
     with duckdb.connect(str(db)) as con:
