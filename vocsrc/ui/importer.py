@@ -98,7 +98,6 @@ def save_mapping_form(mapping: Mapping) -> None:
 
 def run_import(path: Path, mapping: Mapping) -> None:
     from vocsrc.ingest.pipeline import import_file
-    from vocsrc.ui.jobs import run_cli
 
     bar = st.progress(0.0, text="Importing…")
     try:
@@ -112,13 +111,11 @@ def run_import(path: Path, mapping: Mapping) -> None:
     added = (f"{result.file}: {result.accepted:,} rows added, {result.rejected:,} rejected, "
              f"{result.duplicate:,} already in the store (of {result.rows_read:,}).")
     try:
-        scored = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
+        scored = _score_new_texts(bar)
     except VocError as exc:
         # the rows are in: only their scores are missing, and "Score them now" finishes the job
-        bar.empty()
         st.warning(f"{added} Scoring the new texts stopped: {exc}. Score them under Scoring below.")
         return
-    bar.empty()
     st.success(f"{added} {scored}")
     if result.rejected:
         st.warning("Rejected rows are listed below with file, line, column and reason.")
@@ -128,7 +125,6 @@ def score_unscored() -> None:
     """The Data page's Scoring section: how many texts have no score yet, and a button that scores them."""
     from vocsrc import queries
     from vocsrc.ui.data import query
-    from vocsrc.ui.jobs import run_cli
 
     done = st.session_state.pop("_scored_message", None)
     if done:
@@ -140,12 +136,20 @@ def score_unscored() -> None:
     st.warning(f"{texts['unscored']:,} of {texts['distinct']:,} distinct texts have no score yet (an import "
                "stopped while scoring them): sentiment, CX scores and themes leave them out until they are scored.")
     if st.button("Score them now", key="score_unscored", icon=":material/play_arrow:"):
-        bar = st.progress(0.0, text="Scoring…")
         try:
-            message = run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
+            message = _score_new_texts(st.progress(0.0, text="Scoring…"))
         except VocError as exc:
-            bar.empty()
             st.error(f"Scoring stopped: {exc}. What was scored is kept; run it again to finish.")
             return
         st.session_state["_scored_message"] = message
         st.rerun()  # the counts above, and every page, from the store as it is now
+
+
+def _score_new_texts(bar) -> str:
+    """``rescore --new-only`` in a child process, its progress on ``bar`` (cleared either way)."""
+    from vocsrc.ui.jobs import run_cli
+
+    try:
+        return run_cli(["rescore", "--new-only"], lambda f, m: bar.progress(f, text=f"Scoring: {m}"))
+    finally:
+        bar.empty()
