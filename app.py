@@ -30,5 +30,6 @@ PAGES = {
 page = st.navigation(PAGES)
 ensure_store()
 sidebar_filters()
-unscored_notice()
+if page.title != "Data":  # the Data page says it in its Scoring section, with the button
+    unscored_notice()
 page.run()

@@ -44,7 +44,8 @@ def test_unscored_texts_are_flagged_everywhere_and_scored_from_the_data_page(sto
     assert notice and f"{missing:,} of" in notice[0] and "not scored yet" in notice[0]
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(f"{missing:,} of" in w.value and "no score yet" in w.value for w in at.warning)
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and f"{missing:,} of" in said[0] and "no score yet" in said[0]  # once, not twice
     at.button(key="score_unscored").click().run()  # runs `rescore --new-only` on this store
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"scored {missing:,} distinct texts" in s.value for s in at.success), [s.value for s in at.success]
@@ -72,5 +73,7 @@ def test_an_import_whose_scoring_fails_says_its_rows_are_in(store, monkeypatch):
     with duckdb.connect(str(store), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM imports WHERE file_name = 'sample_reviews.csv'").fetchone()[0] == 1
         assert queries.unscored_texts(con)["unscored"] > 0
-    at.run()  # the next view of any page carries the notice
+    at.run()  # the Data page says it in its Scoring section, every other page in a notice
+    assert any("no score yet" in w.value for w in at.warning)
+    at.switch_page("pages/overview.py").run()
     assert any("not scored yet" in w.value for w in at.warning)
