@@ -7,6 +7,7 @@ from vocsrc.ui.filters import sidebar_filters
 
 st.set_page_config(page_title="Voice of the customer", page_icon=":material/forum:", layout="wide")
 
+DATA = st.Page("pages/data.py", title="Data", icon=":material/upload_file:")
 PAGES = {
     "Explore": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -22,7 +23,7 @@ PAGES = {
         st.Page("pages/briefing.py", title="Briefing", icon=":material/summarize:"),
     ],
     "Manage": [
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+        DATA,
         st.Page("pages/method.py", title="Method", icon=":material/science:"),
     ],
 }
@@ -30,6 +31,6 @@ PAGES = {
 page = st.navigation(PAGES)
 ensure_store()
 sidebar_filters()
-if page.title != "Data":  # the Data page says it in its Scoring section, with the button
+if page is not DATA:  # the Data page says it in its Scoring section, with the button
     unscored_notice()
 page.run()
