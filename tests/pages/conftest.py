@@ -8,11 +8,23 @@ and it keeps each test independent of widget order in the sidebar.
 from __future__ import annotations
 
 import shutil
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest runs the app as ``__main__`` and leaves it there. A process pool started later in
+    this test process (through the forkserver: AppTest leaves threads running) then re-ran
+    app.py in every worker, which opened the store the parent was writing to and killed the
+    worker (BrokenProcessPool in whichever test came next)."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
